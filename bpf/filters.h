@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 OR GPL-2.0 */
+/*
+ * In-kernel filters shared by every program. The sensor sets these constants
+ * before load, so the verifier sees them as constants and prunes dead branches.
+ */
+#ifndef VIGIL_BPF_FILTERS_H
+#define VIGIL_BPF_FILTERS_H
+
+#include <bpf/bpf_helpers.h>
+#include "task.h"
+
+/* The sensor's own process: its activity is never an event. */
+const volatile __u32 vigil_sensor_tgid = 0;
+/* The host's mount and pid namespaces (pid 1's where readable, else the sensor's). */
+const volatile __u32 vigil_host_mnt_ns = 0;
+const volatile __u32 vigil_host_pid_ns = 0;
+
+static __always_inline bool vigil_is_sensor(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == vigil_sensor_tgid;
+}
+
+/*
+ * A cheap superset of "runs in a container": outside the host's mount or pid
+ * namespace. User space makes the exact call from the cgroup; this only keeps
+ * host noise out of the ring for container-only rules. Where the host
+ * namespaces are unknown (0), everything is a candidate.
+ */
+static __always_inline bool vigil_maybe_in_container(void)
+{
+	struct task_struct *task = vigil_current_task();
+
+	if (vigil_host_mnt_ns == 0)
+		return true;
+	return vigil_task_mnt_ns(task) != vigil_host_mnt_ns || vigil_task_pid_ns(task) != vigil_host_pid_ns;
+}
+
+#endif /* VIGIL_BPF_FILTERS_H */

@@ -1,0 +1,2 @@
+// vigil: the sensor's command line.
+int main() { return 0; }

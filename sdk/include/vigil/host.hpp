@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+// C++ views of what the sensor hands a plugin: its host services, its options,
+// and the events it receives. Header-only: compiled into the plugin.
+#pragma once
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <vigil/abi_support.hpp>
+#include <vigil/bpf/event.h>
+#include <vigil/plugin_abi.h>
+
+namespace vigil {
+
+// A counter registered with the sensor's metrics.
+class Counter {
+public:
+    Counter() = default;
+    Counter(const vigil_host_api *api, uint32_t handle) : api_(api), handle_(handle) {}
+    void add(uint64_t delta = 1) const
+    {
+        if (api_ != nullptr) {
+            api_->metric_add(api_->context, handle_, delta);
+        }
+    }
+
+private:
+    const vigil_host_api *api_ = nullptr;
+    uint32_t handle_ = 0;
+};
+
+// The sensor's services. Cheap to copy; valid for the plugin's lifetime.
+class Host {
+public:
+    explicit Host(const vigil_host_api *api) : api_(api) {}
+
+    void log(vigil_log_level level, const char *message) const { api_->log(api_->context, level, message); }
+
+    __attribute__((format(printf, 3, 4))) void logf(vigil_log_level level, const char *format, ...) const
+    {
+        char message[1024];
+        va_list arguments;
+        va_start(arguments, format);
+        std::vsnprintf(message, sizeof(message), format, arguments);
+        va_end(arguments);
+        log(level, message);
+    }
+
+    int emit(const vigil_alert_request &alert) const { return api_->emit_alert(api_->context, &alert); }
+
+    const vigil_process *find_process(uint32_t tgid) const { return api_->find_process(api_->context, tgid); }
+
+    // The process's parent, grandparent, ... up to the container's entry point.
+    std::span<const vigil_process *> ancestry(uint32_t tgid, std::span<const vigil_process *> storage) const
+    {
+        auto count = api_->process_ancestry(api_->context, tgid, storage.data(), static_cast<uint32_t>(storage.size()));
+        return storage.first(count);
+    }
+
+    const vigil_container *find_container(uint64_t cgroup_id) const
+    {
+        return api_->find_container(api_->context, cgroup_id);
+    }
+
+    Counter counter(const char *name, const char *help) const
+    {
+        return Counter(api_, api_->metric_register(api_->context, name, help));
+    }
+
+    uint64_t now_ns() const { return api_->now_ns(api_->context); }
+
+    const vigil_host_api *api() const { return api_; }
+
+private:
+    const vigil_host_api *api_;
+};
+
+// Thrown by Config for a value that does not fit; init turns it into a refusal.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The plugin's options. Every key the plugin declared has a value. Valid during init only.
+class Config {
+public:
+    explicit Config(const vigil_config_view *view) : view_(view) {}
+
+    bool get_bool(const char *key) const
+    {
+        int value = 0;
+        check(view_->get_bool(view_->context, key, &value), key);
+        return value != 0;
+    }
+    int64_t get_integer(const char *key) const
+    {
+        int64_t value = 0;
+        check(view_->get_integer(view_->context, key, &value), key);
+        return value;
+    }
+    double get_float(const char *key) const
+    {
+        double value = 0;
+        check(view_->get_float(view_->context, key, &value), key);
+        return value;
+    }
+    std::string get_string(const char *key) const
+    {
+        const char *value = view_->get_string(view_->context, key);
+        if (value == nullptr) {
+            throw ConfigError(std::string("no string option named ") + key);
+        }
+        return value;
+    }
+    std::vector<std::string> get_list(const char *key) const
+    {
+        std::vector<std::string> items;
+        auto size = view_->get_list_size(view_->context, key);
+        for (uint32_t index = 0; index < size; ++index) {
+            items.emplace_back(view_->get_list_item(view_->context, key, index));
+        }
+        return items;
+    }
+
+private:
+    static void check(int status, const char *key)
+    {
+        if (status != 0) {
+            throw ConfigError(std::string("cannot read option ") + key);
+        }
+    }
+    const vigil_config_view *view_;
+};
+
+// Load-time settings of the plugin's BPF objects.
+class BpfSetup {
+public:
+    explicit BpfSetup(const vigil_bpf_setup *setup) : setup_(setup) {}
+
+    template <class T>
+    void set_constant(const char *object, const char *variable, const T &value) const
+    {
+        int status = setup_->set_constant(setup_->context, object, variable, &value, sizeof(T));
+        if (status != 0) {
+            throw std::runtime_error(std::string("cannot set ") + object + "." + variable);
+        }
+    }
+
+private:
+    const vigil_bpf_setup *setup_;
+};
+
+// One event as a detector receives it. Valid during on_event only.
+class Event {
+public:
+    explicit Event(const vigil_event *event) : event_(event) {}
+
+    uint32_t kind() const { return event_->kind; }
+    const vigil_event_header &header() const { return *static_cast<const vigil_event_header *>(event_->record); }
+    const vigil_process *process() const { return event_->process; }
+    const vigil_container *container() const { return event_->container; }
+    bool in_container() const { return event_->container != nullptr; }
+    const vigil_event *raw() const { return event_; }
+
+    // The record as @Record, or nullptr if it is too short to be one.
+    template <class Record>
+    const Record *as() const
+    {
+        if (event_->record_size < sizeof(Record)) {
+            return nullptr;
+        }
+        return static_cast<const Record *>(event_->record);
+    }
+
+private:
+    const vigil_event *event_;
+};
+
+} // namespace vigil

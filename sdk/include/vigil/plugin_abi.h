@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The vigil plugin ABI: everything that crosses between the sensor and a
+ * plugin shared object. Plain C, so that a plugin built with another compiler,
+ * standard library or Boost can be loaded.
+ *
+ * Rules that keep old and new sides working together:
+ *  - Every struct starts with `struct_size`, set by whoever fills it to
+ *    sizeof() as that side was compiled. A reader never touches a field that
+ *    lies beyond the struct_size it was given; missing fields read as zero.
+ *  - Structs and function tables are only ever appended to. Nothing is
+ *    reordered, removed or inserted in the middle.
+ *  - Arrays of structs are stepped through by their first element's
+ *    struct_size, so their element type can grow too.
+ *  - VIGIL_ABI_MAJOR changes only when an incompatible change is unavoidable;
+ *    the sensor refuses a plugin whose major differs from its own. MINOR grows
+ *    with every append; a plugin built against a newer minor still loads, and
+ *    checks the host's minor before calling host functions newer than it.
+ *
+ * Loading: the sensor dlopens the plugin and calls its one exported entry
+ * point, VIGIL_PLUGIN_ENTRY_SYMBOL. Before anything else, it checks the
+ * descriptor's struct_size and abi_major; only then does it read the rest of
+ * the descriptor or call any hook.
+ *
+ * Ownership is written beside every pointer: "static" means it must stay valid
+ * for as long as the plugin is loaded (string literals, static arrays);
+ * "call" means valid only until the function it was passed to returns.
+ *
+ * Threads: a detector's hooks are all called from the sensor's event thread,
+ * one at a time. An output's format and send hooks are called from that
+ * output's own delivery thread, one at a time. Host functions may be called
+ * from the thread that is running the plugin's hook.
+ *
+ * Errors are returned as negative errno values; 0 is success.
+ */
+#ifndef VIGIL_PLUGIN_ABI_H
+#define VIGIL_PLUGIN_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIGIL_ABI_MAJOR 1
+#define VIGIL_ABI_MINOR 0
+
+/* The one symbol a plugin exports. */
+#define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
+
+enum vigil_plugin_kind {
+	VIGIL_PLUGIN_DETECTOR = 1, /* consumes events, raises alerts */
+	VIGIL_PLUGIN_OUTPUT = 2,   /* delivers alerts to a receiver */
+};
+
+enum vigil_severity {
+	VIGIL_SEVERITY_INFO = 0,
+	VIGIL_SEVERITY_LOW = 1,
+	VIGIL_SEVERITY_MEDIUM = 2,
+	VIGIL_SEVERITY_HIGH = 3,
+	VIGIL_SEVERITY_CRITICAL = 4,
+};
+
+enum vigil_log_level {
+	VIGIL_LOG_TRACE = 0,
+	VIGIL_LOG_DEBUG = 1,
+	VIGIL_LOG_INFO = 2,
+	VIGIL_LOG_WARNING = 3,
+	VIGIL_LOG_ERROR = 4,
+};
+
+/* ------------------------------------------------------------------------- */
+/* What a plugin declares about itself                                        */
+/* ------------------------------------------------------------------------- */
+
+/* A MITRE ATT&CK tactic or technique. */
+struct vigil_attack_ref {
+	uint32_t struct_size;
+	const char *id;   /* static: "TA0004", "T1055.008" */
+	const char *name; /* static: "Privilege Escalation" */
+};
+
+enum vigil_config_type {
+	VIGIL_CONFIG_BOOL = 1,
+	VIGIL_CONFIG_INTEGER = 2,
+	VIGIL_CONFIG_FLOAT = 3,
+	VIGIL_CONFIG_STRING = 4,
+	VIGIL_CONFIG_STRING_LIST = 5,
+};
+
+/* One option of the plugin's [plugins.<name>] or [outputs.<name>] table. */
+struct vigil_config_key {
+	uint32_t struct_size;
+	const char *name;          /* static: the TOML key */
+	uint32_t type;             /* enum vigil_config_type */
+	const char *default_value; /* static: a TOML literal, e.g. "true", "60", "\"x\"", "[\"a\"]" */
+	const char *doc;           /* static: one sentence for `vigil plugins` and the config docs */
+};
+
+/*
+ * Program flags. A program is attached automatically by libbpf from its
+ * SEC() name (tp/, tp_btf/, raw_tp/, ...).
+ */
+enum vigil_bpf_program_flags {
+	VIGIL_PROGRAM_OPTIONAL = 1u << 0, /* the plugin works without it: not loading it is a warning */
+};
+
+/*
+ * One BPF program of an object. Programs sharing a `group` are alternatives
+ * for the same job: the sensor uses the lowest `preference` at which every
+ * program of that group loads and attaches, and leaves the others unattached.
+ * A program with no group stands alone.
+ */
+struct vigil_bpf_program {
+	uint32_t struct_size;
+	const char *name;    /* static: the program's function name in the object */
+	const char *group;   /* static, or NULL */
+	uint32_t preference; /* 0 is the first choice, 1 the first fallback, ... */
+	uint32_t flags;      /* enum vigil_bpf_program_flags */
+};
+
+/* A BPF object (one compiled .bpf.c) embedded in the plugin. */
+struct vigil_bpf_object {
+	uint32_t struct_size;
+	const char *name;     /* static: object name, used in reports */
+	const void *elf;      /* static: the ELF image */
+	size_t elf_size;
+	const struct vigil_bpf_program *programs; /* static */
+	uint32_t program_count;
+	const char *const *ring_buffers; /* static: names of the ring buffer maps the sensor drains */
+	uint32_t ring_buffer_count;
+};
+
+struct vigil_plugin_hooks;
+
+/* What the entry point returns. */
+struct vigil_plugin_descriptor {
+	uint32_t struct_size;
+	uint32_t abi_major; /* VIGIL_ABI_MAJOR the plugin was built with */
+	uint32_t abi_minor;
+	uint32_t kind;      /* enum vigil_plugin_kind */
+	const char *name;        /* static: [a-z0-9_]+, the config table name */
+	const char *version;     /* static: the plugin's own version */
+	const char *description; /* static: one sentence */
+	const struct vigil_attack_ref *tactics; /* static: every tactic its alerts can carry */
+	uint32_t tactic_count;
+	const struct vigil_attack_ref *techniques; /* static: every technique its alerts can carry */
+	uint32_t technique_count;
+	const struct vigil_config_key *config_keys; /* static */
+	uint32_t config_key_count;
+	const uint16_t *subscribed_kinds; /* static: core event kinds it wants (its own rings always reach it) */
+	uint32_t subscribed_kind_count;
+	const struct vigil_bpf_object *bpf_objects; /* static */
+	uint32_t bpf_object_count;
+	const struct vigil_plugin_hooks *hooks; /* static */
+};
+
+/* ------------------------------------------------------------------------- */
+/* What the host hands to the plugin                                          */
+/* ------------------------------------------------------------------------- */
+
+/* Read access to the plugin's options; every declared key has a value (its default if unset). */
+struct vigil_config_view {
+	uint32_t struct_size;
+	const void *context;
+	int (*get_bool)(const void *context, const char *key, int *value);
+	int (*get_integer)(const void *context, const char *key, int64_t *value);
+	int (*get_float)(const void *context, const char *key, double *value);
+	/* call: the string stays valid until init returns */
+	const char *(*get_string)(const void *context, const char *key);
+	uint32_t (*get_list_size)(const void *context, const char *key);
+	/* call: the string stays valid until init returns */
+	const char *(*get_list_item)(const void *context, const char *key, uint32_t index);
+};
+
+/* Load-time settings of the plugin's BPF objects, available in configure_bpf. */
+struct vigil_bpf_setup {
+	uint32_t struct_size;
+	void *context;
+	/*
+	 * Sets a `const volatile` global of @object before it is loaded, so the
+	 * verifier treats it as a constant. @size must match the variable's size.
+	 */
+	int (*set_constant)(void *context, const char *object, const char *variable, const void *value, size_t size);
+};
+
+/* The sensor's view of a process. */
+struct vigil_process {
+	uint32_t struct_size;
+	uint32_t tgid;
+	uint32_t ns_tgid;     /* the pid its own pid namespace gives it */
+	uint32_t parent_tgid;
+	uint32_t uid;
+	uint32_t gid;
+	uint64_t start_ns;    /* CLOCK_BOOTTIME */
+	uint64_t cgroup_id;
+	uint32_t mnt_ns;
+	uint32_t pid_ns;
+	uint32_t net_ns;
+	uint32_t exited;      /* 1 once the process has exited (kept a while for late events) */
+	const char *exe;      /* call: the path it exec'd, or its comm if it was never seen exec */
+	const char *cmdline;  /* call: arguments joined by spaces, possibly truncated */
+};
+
+/* The sensor's view of a container. */
+struct vigil_container {
+	uint32_t struct_size;
+	uint64_t cgroup_id;
+	const char *id;          /* call: 64 hex characters */
+	const char *runtime;     /* call: "containerd", "cri-o", "docker", "podman" */
+	const char *pod_uid;     /* call: or "" when not a Kubernetes pod */
+	const char *cgroup_path; /* call */
+};
+
+/* One event, after the sensor decoded its header and resolved its context. */
+struct vigil_event {
+	uint32_t struct_size;
+	uint32_t kind;
+	const void *record; /* call: the raw record, starting with struct vigil_event_header */
+	uint32_t record_size;
+	const struct vigil_process *process;     /* call: the acting process, or NULL if unknown */
+	const struct vigil_container *container; /* call: NULL for host processes */
+};
+
+enum vigil_evidence_type {
+	VIGIL_EVIDENCE_STRING = 1,
+	VIGIL_EVIDENCE_INTEGER = 2,
+	VIGIL_EVIDENCE_UNSIGNED = 3,
+	VIGIL_EVIDENCE_BOOL = 4,
+	VIGIL_EVIDENCE_STRING_LIST = 5,
+};
+
+/* One field of an alert's evidence object. */
+struct vigil_evidence_field {
+	uint32_t struct_size;
+	const char *key;         /* call */
+	uint32_t type;           /* enum vigil_evidence_type: which value field is used */
+	const char *string_value;            /* call */
+	int64_t integer_value;               /* also the BOOL value, 0 or 1 */
+	uint64_t unsigned_value;
+	const char *const *list_values;      /* call */
+	uint32_t list_count;
+};
+
+/* An alert a detector raises. The host copies everything before emit_alert returns. */
+struct vigil_alert_request {
+	uint32_t struct_size;
+	const char *rule;    /* call: stable id "<plugin>.<name>" */
+	uint32_t severity;   /* enum vigil_severity */
+	const char *summary; /* call: one human sentence */
+	const struct vigil_attack_ref *tactics; /* call; must be among the descriptor's */
+	uint32_t tactic_count;
+	const struct vigil_attack_ref *techniques; /* call; must be among the descriptor's */
+	uint32_t technique_count;
+	/* call: the event that triggered it; the host takes process and container from it */
+	const struct vigil_event *event;
+	/* When event is NULL (an alert raised from a timer, say): the subject process, or 0. */
+	uint32_t subject_tgid;
+	const struct vigil_evidence_field *evidence; /* call */
+	uint32_t evidence_count;
+	/*
+	 * call, or NULL: what makes two alerts of this rule "the same finding".
+	 * Repeats of rule + dedup key + container within the dedup window are
+	 * counted on the first alert instead of being sent again.
+	 */
+	const char *dedup_key;
+};
+
+/* Callbacks the host implements. */
+struct vigil_host_api {
+	uint32_t struct_size;
+	uint32_t abi_major; /* the host's VIGIL_ABI_MAJOR */
+	uint32_t abi_minor;
+	void *context;
+	void (*log)(void *context, uint32_t level, const char *message);
+	int (*emit_alert)(void *context, const struct vigil_alert_request *alert);
+	/* call: NULL if the process is unknown */
+	const struct vigil_process *(*find_process)(void *context, uint32_t tgid);
+	/*
+	 * Fills @ancestors with the parent, grandparent, ... of @tgid, up to the
+	 * container's entry point (or pid 1 on the host), at most @capacity of them.
+	 * Returns how many it wrote. call: valid until the current hook returns.
+	 */
+	uint32_t (*process_ancestry)(void *context, uint32_t tgid, const struct vigil_process **ancestors,
+				     uint32_t capacity);
+	/* call: NULL for a host cgroup or one not resolved */
+	const struct vigil_container *(*find_container)(void *context, uint64_t cgroup_id);
+	/* Registers a counter named "<plugin>_<name>"; returns its handle. */
+	uint32_t (*metric_register)(void *context, const char *name, const char *help);
+	void (*metric_add)(void *context, uint32_t metric, uint64_t delta);
+	/* CLOCK_BOOTTIME in nanoseconds: the clock of event timestamps. */
+	uint64_t (*now_ns)(void *context);
+};
+
+/* ------------------------------------------------------------------------- */
+/* Alerts as outputs see them                                                 */
+/* ------------------------------------------------------------------------- */
+
+struct vigil_alert {
+	uint32_t struct_size;
+	const char *json; /* call: the whole alert as one JSON object, no newline */
+	size_t json_size;
+	const char *rule;
+	const char *plugin;
+	const char *summary;
+	uint32_t severity; /* enum vigil_severity */
+	uint64_t time_unix_ns;
+	const struct vigil_attack_ref *tactics;
+	uint32_t tactic_count;
+	const struct vigil_attack_ref *techniques;
+	uint32_t technique_count;
+	uint32_t pid;
+	const char *exe;
+	const char *container_id; /* NULL for a host process */
+	const char *pod_uid;      /* NULL when unknown */
+	const char *node;
+	uint64_t repeat_count;    /* > 0 on the summary of repeats the dedup window held back */
+};
+
+/* A growable byte buffer the host owns, for format to write a request into. */
+struct vigil_buffer {
+	uint32_t struct_size;
+	void *context;
+	int (*append)(void *context, const void *data, size_t size);
+};
+
+enum vigil_send_status {
+	VIGIL_SEND_OK = 0,     /* delivered */
+	VIGIL_SEND_RETRY = 1,  /* temporary failure: try again, after retry_after_ms if set */
+	VIGIL_SEND_REJECT = 2, /* the receiver will never take this request: do not retry */
+};
+
+struct vigil_send_result {
+	uint32_t struct_size;
+	uint32_t status; /* enum vigil_send_status */
+	uint64_t retry_after_ms;
+	char reason[256]; /* why it failed, for the log; never a secret */
+};
+
+/* ------------------------------------------------------------------------- */
+/* Hooks the plugin implements                                                */
+/* ------------------------------------------------------------------------- */
+
+struct vigil_plugin_hooks {
+	uint32_t struct_size;
+	/*
+	 * Creates the plugin's instance. @host is host-owned and stays valid for
+	 * the plugin's lifetime; @config is call-owned. A non-zero return refuses
+	 * the plugin.
+	 */
+	int (*init)(const struct vigil_host_api *host, const struct vigil_config_view *config, void **instance);
+	void (*destroy)(void *instance);
+
+	/* Detectors. */
+	int (*configure_bpf)(void *instance, const struct vigil_bpf_setup *setup); /* before load; may be NULL */
+	int (*on_event)(void *instance, const struct vigil_event *event);
+	void (*on_tick)(void *instance, uint64_t now_ns); /* about once a second; may be NULL */
+
+	/*
+	 * Outputs. format writes one request for the first alerts of @alerts into
+	 * @request and returns how many alerts it took (at least 1), or a negative
+	 * errno. send delivers that request and reports the outcome.
+	 */
+	int (*format)(void *instance, const struct vigil_alert *const *alerts, uint32_t count,
+		      const struct vigil_buffer *request);
+	void (*send)(void *instance, const void *request, size_t request_size, struct vigil_send_result *result);
+};
+
+/* The entry point's type. */
+typedef const struct vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIGIL_PLUGIN_ABI_H */
