@@ -62,6 +62,15 @@ public:
         return storage.first(count);
     }
 
+    // The process pid namespace @pid_ns calls @ns_tgid, or nullptr (also on a host too old to say).
+    const vigil_process *find_process_in_namespace(uint32_t pid_ns, uint32_t ns_tgid) const
+    {
+        if (!VIGIL_HAS_FIELD(api_, vigil_host_api, find_process_in_namespace)) {
+            return nullptr;
+        }
+        return api_->find_process_in_namespace(api_->context, pid_ns, ns_tgid);
+    }
+
     const vigil_container *find_container(uint64_t cgroup_id) const
     {
         return api_->find_container(api_->context, cgroup_id);

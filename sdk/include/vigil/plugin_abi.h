@@ -291,6 +291,12 @@ struct vigil_host_api {
 	void (*metric_add)(void *context, uint32_t metric, uint64_t delta);
 	/* CLOCK_BOOTTIME in nanoseconds: the clock of event timestamps. */
 	uint64_t (*now_ns)(void *context);
+	/*
+	 * call: the process that pid namespace @pid_ns (an inode number) calls
+	 * @ns_tgid, e.g. the target of a ptrace() made inside a container; NULL if
+	 * unknown.
+	 */
+	const struct vigil_process *(*find_process_in_namespace)(void *context, uint32_t pid_ns, uint32_t ns_tgid);
 };
 
 /* ------------------------------------------------------------------------- */
