@@ -1,0 +1,93 @@
+// `vigil check`: what this kernel offers, and which plugin programs can run on it.
+// Everything is probed for real (loaded and attached for a moment), never
+// guessed from the kernel version.
+#include <cstdio>
+#include <iostream>
+
+#include "core/cli/commands.hpp"
+#include "core/cli/loaded_config.hpp"
+#include "core/containers/cgroup_directory.hpp"
+#include "core/logging/logging.hpp"
+#include "core/plugins/plugin_library.hpp"
+#include "core/probes/kernel_features.hpp"
+#include "core/probes/tracefs.hpp"
+#include "core/sensor/host_namespaces.hpp"
+#include "core/sensor/probe_specs.hpp"
+
+namespace vigil::cli {
+namespace {
+
+void print_feature(const probes::FeatureResult &feature)
+{
+    std::printf("  %-28s %-4s %s\n", feature.name.c_str(), feature.available ? "yes" : "no", feature.detail.c_str());
+}
+
+// Prints every program of the object; returns false if a required one has no working alternative.
+bool print_object(const probes::ObjectSpec &spec, const probes::LoadSettings &settings,
+                  const sensor::HostNamespaces &host)
+{
+    std::printf("  %s/%s\n", spec.owner.c_str(), spec.name.c_str());
+    auto loaded = probes::load_object(spec, settings, [&](bpf_object *object) {
+        sensor::set_common_constants(object, spec, host, settings.ring_buffer_bytes);
+    });
+    if (!loaded) {
+        std::printf("    does not load: %s\n", loaded.error().c_str());
+        return false;
+    }
+    for (const auto &program : (*loaded)->programs()) {
+        std::printf("    %-28s %-40s %s%s%s\n", program.name.c_str(), program.section.c_str(),
+                    std::string(probes::program_state_text(program.state)).c_str(),
+                    program.reason.empty() ? "" : ": ", program.reason.c_str());
+    }
+    return !(*loaded)->missing_required();
+}
+
+} // namespace
+
+int check_command(const CommandOptions &options)
+{
+    auto config = load_config_or_report(options.config_path);
+    if (!config) {
+        return 2;
+    }
+    logging::QuietLibbpf quiet;
+    auto tracefs = probes::ensure_tracefs(config->sensor.mount_tracefs);
+    auto cgroup2 = containers::find_cgroup2_mount().value_or("");
+    auto features = probes::probe_kernel_features(cgroup2, tracefs);
+
+    std::printf("vigil %s on Linux %s\n\nAttach types\n", VIGIL_VERSION, features.kernel_release.c_str());
+    for (const auto &feature : features.attach_types) {
+        print_feature(feature);
+    }
+    std::printf("\nKernel features\n");
+    for (const auto &feature : features.features) {
+        print_feature(feature);
+    }
+
+    probes::LoadSettings settings;
+    settings.disabled_types = sensor::disabled_attach_types(config->sensor);
+    settings.ring_buffer_bytes = config->sensor.ring_buffer_kib * 1024;
+    auto host = sensor::discover_host_namespaces(config->sensor.host_proc);
+
+    std::printf("\nPrograms (loaded and attached for a moment, then detached)\n");
+    bool complete = print_object(sensor::core_lifecycle_spec(), settings, host);
+    auto directory = plugin_directory(*config);
+    auto plugins = plugins::load_plugin_directory(directory);
+    for (const auto &plugin : plugins.plugins) {
+        for (const auto &object : plugin->descriptor().bpf_objects) {
+            complete = print_object(sensor::plugin_object_spec(plugin->descriptor().name, object), settings, host) &&
+                       complete;
+        }
+    }
+    if (!plugins.refused.empty()) {
+        std::printf("\nPlugins refused (from %s)\n", directory.c_str());
+        for (const auto &refusal : plugins.refused) {
+            std::printf("  %s %s\n", refusal.file.c_str(), refusal.reason.c_str());
+        }
+    }
+    std::printf("\n%s\n", complete ? "Every required program has a working hook on this kernel."
+                                   : "Some required programs have no working hook here: see above.");
+    return complete ? 0 : 1;
+}
+
+} // namespace vigil::cli

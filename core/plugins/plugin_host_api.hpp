@@ -1,0 +1,48 @@
+// The vigil_host_api one plugin receives: C callbacks whose context names the
+// plugin, forwarding to HostServices. No exception crosses back into a plugin.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <vigil/plugin_abi.h>
+
+#include "core/plugins/host_services.hpp"
+
+namespace vigil::plugins {
+
+class PluginHostApi {
+public:
+    PluginHostApi(std::string plugin_name, HostServices &services);
+    PluginHostApi(const PluginHostApi &) = delete;
+    PluginHostApi &operator=(const PluginHostApi &) = delete;
+
+    // Stable for this object's lifetime, as the ABI promises plugins.
+    const vigil_host_api *api() const { return &api_; }
+    const std::string &plugin_name() const { return plugin_name_; }
+
+    // Plugin log lines beyond this many per second are counted, not printed.
+    static constexpr uint32_t log_lines_per_second = 50;
+
+private:
+    static void log(void *context, uint32_t level, const char *message);
+    static int emit_alert(void *context, const vigil_alert_request *alert);
+    static const vigil_process *find_process(void *context, uint32_t tgid);
+    static uint32_t process_ancestry(void *context, uint32_t tgid, const vigil_process **ancestors, uint32_t capacity);
+    static const vigil_container *find_container(void *context, uint64_t cgroup_id);
+    static uint32_t metric_register(void *context, const char *name, const char *help);
+    static void metric_add(void *context, uint32_t metric, uint64_t delta);
+    static uint64_t now_ns(void *context);
+    static const vigil_process *find_process_in_namespace(void *context, uint32_t pid_ns, uint32_t ns_tgid);
+
+    bool admit_log_line();
+
+    std::string plugin_name_;
+    HostServices &services_;
+    vigil_host_api api_{};
+    uint64_t log_window_start_ns_ = 0;
+    uint32_t log_lines_in_window_ = 0;
+    uint64_t log_lines_suppressed_ = 0;
+};
+
+} // namespace vigil::plugins

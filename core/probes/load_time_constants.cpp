@@ -1,0 +1,82 @@
+#include "core/probes/load_time_constants.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+namespace vigil::probes {
+namespace {
+
+// The object's .rodata map: libbpf names internal maps "<object>.rodata" in the
+// kernel but keeps ".rodata" as the suffix of bpf_map__name().
+bpf_map *find_rodata(bpf_object *object)
+{
+    bpf_map *map = nullptr;
+    bpf_object__for_each_map(map, object)
+    {
+        std::string_view name = bpf_map__name(map);
+        if (bpf_map__is_internal(map) && name.ends_with(".rodata")) {
+            return map;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+ConstantStatus set_load_time_constant(bpf_object *object, std::string_view variable, const void *value,
+                                      std::size_t size)
+{
+    const btf *types = bpf_object__btf(object);
+    bpf_map *rodata = find_rodata(object);
+    if (types == nullptr || rodata == nullptr) {
+        return ConstantStatus::no_such_variable;
+    }
+    auto section_id = btf__find_by_name_kind(types, ".rodata", BTF_KIND_DATASEC);
+    if (section_id < 0) {
+        return ConstantStatus::no_such_variable;
+    }
+    const btf_type *section = btf__type_by_id(types, static_cast<__u32>(section_id));
+    const btf_var_secinfo *entries = btf_var_secinfos(section);
+    for (unsigned short index = 0; index < btf_vlen(section); ++index) {
+        const btf_type *var = btf__type_by_id(types, entries[index].type);
+        if (variable != btf__name_by_offset(types, var->name_off)) {
+            continue;
+        }
+        if (entries[index].size != size) {
+            return ConstantStatus::size_mismatch;
+        }
+        // This libbpf hands out the initial value read-only: change a copy and set it back.
+        std::size_t data_size = 0;
+        const auto *current = static_cast<const unsigned char *>(bpf_map__initial_value(rodata, &data_size));
+        if (current == nullptr || entries[index].offset + size > data_size) {
+            return ConstantStatus::object_already_loaded;
+        }
+        std::vector<unsigned char> data(current, current + data_size);
+        std::memcpy(data.data() + entries[index].offset, value, size);
+        if (bpf_map__set_initial_value(rodata, data.data(), data.size()) != 0) {
+            return ConstantStatus::object_already_loaded;
+        }
+        return ConstantStatus::set;
+    }
+    return ConstantStatus::no_such_variable;
+}
+
+std::string_view constant_status_text(ConstantStatus status)
+{
+    switch (status) {
+    case ConstantStatus::set:
+        return "set";
+    case ConstantStatus::no_such_variable:
+        return "no such const volatile variable";
+    case ConstantStatus::size_mismatch:
+        return "size differs from the variable's";
+    case ConstantStatus::object_already_loaded:
+        return "object already loaded";
+    }
+    return "unknown";
+}
+
+} // namespace vigil::probes

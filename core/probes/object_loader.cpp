@@ -1,0 +1,332 @@
+#include "core/probes/object_loader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include <bpf/libbpf.h>
+#include <spdlog/spdlog.h>
+
+#include "core/logging/logging.hpp"
+
+namespace vigil::probes {
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error < 0 ? -error : error); }
+
+std::string with_detail(std::string reason, const logging::CaptureLibbpf &capture)
+{
+    auto detail = capture.summary();
+    if (!detail.empty()) {
+        reason += " (";
+        reason += detail;
+        reason += ")";
+    }
+    return reason;
+}
+
+// Opens a fresh copy of the object with its constants set and only @wanted programs loading.
+class ObjectOpener {
+public:
+    ObjectOpener(const ObjectSpec &spec, const LoadSettings &settings, const ConfigureObject &configure)
+        : spec_(spec), settings_(settings), configure_(configure)
+    {
+    }
+
+    std::expected<bpf_object *, std::string> open(const std::set<std::string> &wanted) const
+    {
+        bpf_object_open_opts options{};
+        options.sz = sizeof(options);
+        options.object_name = spec_.name.c_str();
+        bpf_object *object = bpf_object__open_mem(spec_.elf, spec_.elf_size, &options);
+        if (object == nullptr) {
+            return std::unexpected("cannot open BPF object " + spec_.name + ": " + errno_text(errno));
+        }
+        if (configure_) {
+            configure_(object);
+        }
+        for (const auto &ring : spec_.ring_buffers) {
+            if (bpf_map *map = bpf_object__find_map_by_name(object, ring.c_str());
+                map != nullptr && settings_.ring_buffer_bytes != 0) {
+                bpf_map__set_max_entries(map, settings_.ring_buffer_bytes);
+            }
+        }
+        bpf_program *program = nullptr;
+        bpf_object__for_each_program(program, object)
+        {
+            bpf_program__set_autoload(program, wanted.contains(bpf_program__name(program)));
+        }
+        return object;
+    }
+
+private:
+    const ObjectSpec &spec_;
+    const LoadSettings &settings_;
+    const ConfigureObject &configure_;
+};
+
+// Every program in the object, described by the spec where it has an entry.
+std::vector<ProgramReport> describe_programs(const ObjectSpec &spec, bpf_object *object)
+{
+    std::vector<ProgramReport> reports;
+    bpf_program *program = nullptr;
+    bpf_object__for_each_program(program, object)
+    {
+        ProgramReport report;
+        report.name = bpf_program__name(program);
+        report.section = bpf_program__section_name(program);
+        report.attach_type = attach_type_of_section(report.section);
+        auto found = std::find_if(spec.programs.begin(), spec.programs.end(),
+                                  [&](const ProgramSpec &candidate) { return candidate.name == report.name; });
+        if (found != spec.programs.end()) {
+            report.group = found->group;
+            report.preference = found->preference;
+            report.optional = found->optional;
+        }
+        reports.push_back(std::move(report));
+    }
+    return reports;
+}
+
+ProgramReport *find_report(std::vector<ProgramReport> &reports, std::string_view name)
+{
+    for (auto &report : reports) {
+        if (report.name == name) {
+            return &report;
+        }
+    }
+    return nullptr;
+}
+
+// Loads what the kernel accepts. When the whole object fails, each program is
+// tried alone to find the ones at fault; those are left out and the rest reloaded.
+std::expected<bpf_object *, std::string> load_what_loads(const std::string &object_name, const ObjectOpener &opener,
+                                                        std::vector<ProgramReport> &reports)
+{
+    std::set<std::string> wanted;
+    for (const auto &report : reports) {
+        if (report.state != ProgramState::disabled) {
+            wanted.insert(report.name);
+        }
+    }
+    while (!wanted.empty()) {
+        auto object = opener.open(wanted);
+        if (!object) {
+            return std::unexpected(object.error());
+        }
+        int error = 0;
+        std::string whole_reason;
+        {
+            logging::CaptureLibbpf capture;
+            error = bpf_object__load(*object);
+            whole_reason = with_detail(errno_text(error), capture);
+        }
+        if (error == 0) {
+            return *object;
+        }
+        bpf_object__close(*object);
+
+        std::size_t culprits = 0;
+        for (const auto &name : std::set<std::string>(wanted)) {
+            auto alone = opener.open({name});
+            if (!alone) {
+                return std::unexpected(alone.error());
+            }
+            logging::CaptureLibbpf capture;
+            int alone_error = bpf_object__load(*alone);
+            if (alone_error != 0) {
+                if (auto *report = find_report(reports, name)) {
+                    report->state = ProgramState::load_failed;
+                    report->reason = with_detail(errno_text(alone_error), capture);
+                }
+                wanted.erase(name);
+                ++culprits;
+            }
+            bpf_object__close(*alone);
+        }
+        if (culprits == 0) {
+            // Every program loads alone but not together: a map or the object itself is at fault.
+            return std::unexpected("BPF object " + object_name + " does not load: " + whole_reason);
+        }
+    }
+    return std::unexpected(std::string("no program of the object could load"));
+}
+
+// Attaches, group by group, the most preferred level whose programs all attach.
+std::vector<bpf_link *> attach_groups(bpf_object *object, std::vector<ProgramReport> &reports)
+{
+    std::vector<bpf_link *> links;
+    std::map<std::string, std::map<uint32_t, std::vector<ProgramReport *>>> groups;
+    for (auto &report : reports) {
+        // A program without a group is a group of its own.
+        auto key = report.group.empty() ? "\x01" + report.name : report.group;
+        groups[key][report.preference].push_back(&report);
+    }
+    for (auto &[group, levels] : groups) {
+        bool attached = false;
+        for (auto &[preference, members] : levels) {
+            if (attached) {
+                for (auto *member : members) {
+                    if (member->state == ProgramState::loaded) {
+                        member->state = ProgramState::standby;
+                        member->reason = "a preferred alternative is attached";
+                    }
+                }
+                continue;
+            }
+            auto unusable = std::find_if(members.begin(), members.end(), [](const ProgramReport *member) {
+                return member->state != ProgramState::loaded;
+            });
+            if (unusable != members.end()) {
+                // A member did not load or is disabled: this level cannot do the whole job.
+                for (auto *member : members) {
+                    if (member->state == ProgramState::loaded) {
+                        member->state = ProgramState::standby;
+                        member->reason = "its partner " + (*unusable)->name + " is unavailable";
+                    }
+                }
+                continue;
+            }
+            std::vector<bpf_link *> level_links;
+            for (auto *member : members) {
+                bpf_program *program = bpf_object__find_program_by_name(object, member->name.c_str());
+                logging::CaptureLibbpf capture;
+                bpf_link *link = bpf_program__attach(program);
+                if (link == nullptr) {
+                    member->state = ProgramState::attach_failed;
+                    member->reason = with_detail(errno_text(errno), capture);
+                    break;
+                }
+                level_links.push_back(link);
+            }
+            if (level_links.size() == members.size()) {
+                links.insert(links.end(), level_links.begin(), level_links.end());
+                for (auto *member : members) {
+                    member->state = ProgramState::attached;
+                }
+                attached = true;
+                continue;
+            }
+            for (auto *link : level_links) {
+                bpf_link__destroy(link);
+            }
+            for (auto *member : members) {
+                if (member->state == ProgramState::loaded) {
+                    member->state = ProgramState::standby;
+                    member->reason = "a partner at its level did not attach";
+                }
+            }
+        }
+    }
+    return links;
+}
+
+std::vector<RingBuffer> find_ring_buffers(const ObjectSpec &spec, bpf_object *object)
+{
+    std::vector<RingBuffer> rings;
+    for (const auto &name : spec.ring_buffers) {
+        bpf_map *map = bpf_object__find_map_by_name(object, name.c_str());
+        if (map == nullptr) {
+            spdlog::warn("{}: object {} declares ring buffer {} but has no map of that name", spec.owner,
+                         spec.name, name);
+            continue;
+        }
+        RingBuffer ring;
+        ring.name = name;
+        ring.map_fd = bpf_map__fd(map);
+        ring.size_bytes = bpf_map__max_entries(map);
+        if (bpf_map *drops = bpf_object__find_map_by_name(object, (name + "__drops").c_str())) {
+            ring.drops_map_fd = bpf_map__fd(drops);
+        }
+        rings.push_back(std::move(ring));
+    }
+    return rings;
+}
+
+} // namespace
+
+std::string_view program_state_text(ProgramState state)
+{
+    switch (state) {
+    case ProgramState::loaded:
+        return "loaded";
+    case ProgramState::attached:
+        return "attached";
+    case ProgramState::standby:
+        return "standby";
+    case ProgramState::disabled:
+        return "disabled";
+    case ProgramState::load_failed:
+        return "not loaded";
+    case ProgramState::attach_failed:
+        return "not attached";
+    }
+    return "unknown";
+}
+
+LoadedObject::LoadedObject(const ObjectSpec &spec, bpf_object *object, std::vector<bpf_link *> links,
+                           std::vector<ProgramReport> programs, std::vector<RingBuffer> ring_buffers)
+    : owner_(spec.owner), name_(spec.name), object_(object), links_(std::move(links)), programs_(std::move(programs)),
+      ring_buffers_(std::move(ring_buffers))
+{
+}
+
+LoadedObject::~LoadedObject()
+{
+    for (auto *link : links_) {
+        bpf_link__destroy(link);
+    }
+    bpf_object__close(object_);
+}
+
+std::size_t LoadedObject::attached_count() const
+{
+    return static_cast<std::size_t>(std::count_if(programs_.begin(), programs_.end(), [](const ProgramReport &report) {
+        return report.state == ProgramState::attached;
+    }));
+}
+
+bool LoadedObject::missing_required() const
+{
+    std::map<std::string, bool> group_attached;
+    for (const auto &report : programs_) {
+        auto key = report.group.empty() ? "\x01" + report.name : report.group;
+        group_attached[key] = group_attached[key] || report.state == ProgramState::attached;
+    }
+    return std::any_of(programs_.begin(), programs_.end(), [&](const ProgramReport &report) {
+        auto key = report.group.empty() ? "\x01" + report.name : report.group;
+        return !report.optional && !group_attached[key];
+    });
+}
+
+std::expected<std::unique_ptr<LoadedObject>, std::string> load_object(const ObjectSpec &spec,
+                                                                      const LoadSettings &settings,
+                                                                      const ConfigureObject &configure)
+{
+    ObjectOpener opener(spec, settings, configure);
+    auto described = opener.open({});
+    if (!described) {
+        return std::unexpected(described.error());
+    }
+    auto reports = describe_programs(spec, *described);
+    bpf_object__close(*described);
+
+    for (auto &report : reports) {
+        report.state = ProgramState::loaded;
+        if (settings.disabled_types.contains(report.attach_type)) {
+            report.state = ProgramState::disabled;
+            report.reason = "attach type " + std::string(attach_type_name(report.attach_type)) +
+                            " is disabled in the configuration";
+        }
+    }
+    auto object = load_what_loads(spec.name, opener, reports);
+    if (!object) {
+        return std::unexpected(object.error());
+    }
+    auto links = attach_groups(*object, reports);
+    auto rings = find_ring_buffers(spec, *object);
+    return std::make_unique<LoadedObject>(spec, *object, std::move(links), std::move(reports), std::move(rings));
+}
+
+} // namespace vigil::probes

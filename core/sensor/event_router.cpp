@@ -1,0 +1,149 @@
+#include "core/sensor/event_router.hpp"
+
+#include <cstring>
+#include <spdlog/spdlog.h>
+
+namespace vigil::sensor {
+namespace {
+
+// The payload size each core kind must at least have.
+std::size_t minimum_size(uint16_t kind)
+{
+    switch (kind) {
+    case VIGIL_KIND_PROCESS_EXEC:
+        return sizeof(vigil_process_exec);
+    case VIGIL_KIND_PROCESS_FORK:
+        return sizeof(vigil_process_fork);
+    case VIGIL_KIND_PROCESS_EXIT:
+        return sizeof(vigil_process_exit);
+    case VIGIL_KIND_CGROUP_CREATED:
+    case VIGIL_KIND_CGROUP_REMOVED:
+        return sizeof(vigil_cgroup_change);
+    default:
+        return 0;
+    }
+}
+
+std::string_view cgroup_path_of(const vigil_cgroup_change &change)
+{
+    auto size = std::min<std::size_t>(change.path_size, sizeof(change.path));
+    return std::string_view(change.path, size > 0 ? strnlen(change.path, size) : 0);
+}
+
+} // namespace
+
+EventRouter::EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers)
+    : processes_(processes), containers_(containers)
+{
+}
+
+void EventRouter::subscribe(RunningPlugin &plugin)
+{
+    for (uint16_t kind : plugin.descriptor().subscribed_kinds) {
+        if (kind > VIGIL_KIND_NONE && kind < VIGIL_KIND_PLUGIN_BASE) {
+            subscribers_[kind].push_back(&plugin);
+        } else {
+            spdlog::warn("{}: cannot subscribe to event kind {}: only core kinds (1 to {}) can be subscribed to",
+                         plugin.instance_name(), kind, VIGIL_KIND_PLUGIN_BASE - 1);
+        }
+    }
+}
+
+events::RecordHandler &EventRouter::plugin_records(RunningPlugin &plugin)
+{
+    plugin_handlers_.push_back(std::make_unique<PluginHandler>(*this, plugin));
+    return *plugin_handlers_.back();
+}
+
+const vigil_event_header *EventRouter::checked_header(const void *data, std::size_t size)
+{
+    ++statistics_.records;
+    // Records come from BPF programs, including third parties': never trust a size.
+    if (size < sizeof(vigil_event_header)) {
+        ++statistics_.malformed;
+        return nullptr;
+    }
+    const auto *header = static_cast<const vigil_event_header *>(data);
+    if (header->size < sizeof(vigil_event_header) || header->size > size) {
+        ++statistics_.malformed;
+        return nullptr;
+    }
+    return header;
+}
+
+void EventRouter::deliver(RunningPlugin &plugin, const vigil_event_header &header,
+                          const processes::ProcessEntry *process)
+{
+    const containers::ContainerInfo *container = containers_.resolve(header.cgroup_id);
+
+    vigil_event event{};
+    event.struct_size = sizeof(event);
+    event.kind = header.kind;
+    event.record = &header;
+    event.record_size = header.size;
+    event.process = process != nullptr ? process->view() : nullptr;
+    event.container = container != nullptr ? &container->view : nullptr;
+
+    current_ = Dispatch{&event, process, container};
+    ++plugin.events;
+    if (plugin.hooks().on_event(plugin.instance(), &event) != 0) {
+        ++plugin.event_errors;
+    }
+    current_ = Dispatch{};
+}
+
+void EventRouter::handle_core(const void *data, std::size_t size)
+{
+    const auto *header = checked_header(data, size);
+    if (header == nullptr) {
+        return;
+    }
+    auto kind = header->kind;
+    auto needed = minimum_size(kind);
+    if (needed == 0 || kind >= VIGIL_KIND_PLUGIN_BASE) {
+        ++statistics_.unknown_kind;
+        return;
+    }
+    if (header->size < needed) {
+        ++statistics_.malformed;
+        return;
+    }
+    switch (kind) {
+    case VIGIL_KIND_PROCESS_EXEC:
+        processes_.on_exec(*static_cast<const vigil_process_exec *>(data));
+        break;
+    case VIGIL_KIND_PROCESS_FORK:
+        processes_.on_fork(*static_cast<const vigil_process_fork *>(data));
+        break;
+    case VIGIL_KIND_CGROUP_CREATED: {
+        const auto &change = *static_cast<const vigil_cgroup_change *>(data);
+        containers_.on_cgroup_created(change.cgroup_id, cgroup_path_of(change));
+        break;
+    }
+    default:
+        break;
+    }
+    if (!subscribers_[kind].empty()) {
+        const auto *process = processes_.find(header->tgid);
+        for (auto *plugin : subscribers_[kind]) {
+            deliver(*plugin, *header, process);
+        }
+    }
+    // After the subscribers: they may still want to know who exited, or what was removed.
+    if (kind == VIGIL_KIND_PROCESS_EXIT) {
+        processes_.on_exit(*static_cast<const vigil_process_exit *>(data));
+    } else if (kind == VIGIL_KIND_CGROUP_REMOVED) {
+        containers_.on_cgroup_removed(static_cast<const vigil_cgroup_change *>(data)->cgroup_id);
+    }
+}
+
+void EventRouter::handle_plugin(RunningPlugin &plugin, const void *data, std::size_t size)
+{
+    const auto *header = checked_header(data, size);
+    if (header == nullptr) {
+        return;
+    }
+    deliver(plugin, *header, &processes_.observe(*header));
+}
+
+} // namespace vigil::sensor

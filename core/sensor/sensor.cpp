@@ -1,0 +1,407 @@
+#include "core/sensor/sensor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+#include <spdlog/spdlog.h>
+
+#include "core/probes/attach_type.hpp"
+#include "core/probes/load_time_constants.hpp"
+#include "core/probes/tracefs.hpp"
+#include "core/processes/proc_reader.hpp"
+#include "core/sensor/probe_specs.hpp"
+#include "core/util/boot_clock.hpp"
+
+namespace vigil::sensor {
+namespace {
+
+constexpr uint64_t second_ns = 1'000'000'000ULL;
+// How long an exited process stays in the table for records still in other rings.
+constexpr uint64_t exited_process_grace_ns = 30 * second_ns;
+
+// A constant a plugin asked for in configure_bpf, applied each time its object is opened.
+struct ConstantRequest {
+    std::string object;
+    std::string variable;
+    std::vector<unsigned char> value;
+};
+
+int collect_constant(void *context, const char *object, const char *variable, const void *value, std::size_t size)
+{
+    if (object == nullptr || variable == nullptr || value == nullptr || size == 0 || size > 4096) {
+        return -EINVAL;
+    }
+    auto &requests = *static_cast<std::vector<ConstantRequest> *>(context);
+    const auto *bytes = static_cast<const unsigned char *>(value);
+    requests.push_back({object, variable, std::vector<unsigned char>(bytes, bytes + size)});
+    return 0;
+}
+
+void report_programs(const probes::LoadedObject &object)
+{
+    std::map<std::string, int> attached_by_type;
+    for (const auto &program : object.programs()) {
+        auto where = object.owner() + "/" + object.name() + ": " + program.name + " (" + program.section + ")";
+        switch (program.state) {
+        case probes::ProgramState::attached:
+            ++attached_by_type[std::string(probes::attach_type_name(program.attach_type))];
+            spdlog::debug("{} attached", where);
+            break;
+        case probes::ProgramState::standby:
+        case probes::ProgramState::loaded:
+            spdlog::debug("{} standby: {}", where, program.reason);
+            break;
+        case probes::ProgramState::disabled:
+            spdlog::info("{} {}", where, program.reason);
+            break;
+        case probes::ProgramState::load_failed:
+        case probes::ProgramState::attach_failed:
+            spdlog::warn("{} {}: {}", where, probes::program_state_text(program.state), program.reason);
+            break;
+        }
+    }
+    std::string summary;
+    for (const auto &[type, count] : attached_by_type) {
+        summary += (summary.empty() ? "" : ", ") + std::to_string(count) + " " + type;
+    }
+    spdlog::info("{}/{}: {} programs attached ({})", object.owner(), object.name(), object.attached_count(),
+                 summary.empty() ? "none" : summary);
+    if (object.missing_required()) {
+        spdlog::error("{}/{}: some required programs have no working alternative; the detections that need them "
+                      "are off (see the warnings above)",
+                      object.owner(), object.name());
+    }
+}
+
+} // namespace
+
+Sensor::Sensor(config::Config config, std::string plugin_directory, std::string node_name)
+    : config_(std::move(config)), plugin_directory_(std::move(plugin_directory)), node_name_(std::move(node_name))
+{
+}
+
+Sensor::~Sensor() { shut_down(); }
+
+int Sensor::start()
+{
+    started_ns_ = boot_time_now_ns();
+
+    // Plugins are read and their options checked before anything touches the kernel.
+    plugin_libraries_ = plugins::load_plugin_directory(plugin_directory_);
+    for (const auto &refusal : plugin_libraries_.refused) {
+        spdlog::error("plugin {} {}", refusal.file, refusal.reason);
+    }
+    for (const auto &plugin : plugin_libraries_.plugins) {
+        spdlog::debug("plugin {} {} ({}) from {}", plugin->descriptor().name, plugin->descriptor().version,
+                      plugins::plugin_kind_name(plugin->descriptor().kind), plugin->path());
+    }
+    auto plan = plan_plugins(config_, plugin_libraries_);
+    if (!plan) {
+        for (const auto &error : plan.error()) {
+            spdlog::error("{}", error.to_string());
+        }
+        return 2;
+    }
+    for (const auto &note : plan->notes) {
+        spdlog::info("{}", note);
+    }
+
+    auto tracefs = probes::ensure_tracefs(config_.sensor.mount_tracefs);
+    if (tracefs.available) {
+        spdlog::log(tracefs.mounted_now ? spdlog::level::info : spdlog::level::debug, "tracefs {}", tracefs.detail);
+    } else {
+        spdlog::warn("tracefs {}: tp/ programs fall back to tp_btf/ or raw_tp/ where plugins offer it",
+                     tracefs.detail);
+    }
+    host_namespaces_ = discover_host_namespaces(config_.sensor.host_proc);
+    if (host_namespaces_.source != config_.sensor.host_proc + "/1") {
+        spdlog::warn("cannot read the host's namespaces from {}/1; using the sensor's own ({}) as the host's",
+                     config_.sensor.host_proc, host_namespaces_.source);
+    }
+
+    start_containers();
+    start_processes();
+    router_ = std::make_unique<EventRouter>(*processes_, *containers_);
+    alert_context_ = std::make_unique<AlertContext>(*processes_, node_name_);
+    pipeline_ = std::make_unique<alerts::AlertPipeline>(uint64_t{config_.alerts.dedup_window_s} * second_ns,
+                                                        config_.alerts.dedup_max_keys);
+    services_ = std::make_unique<SensorServices>(*processes_, *containers_, *router_, *alert_context_, *pipeline_,
+                                                 metrics_);
+    drain_ = std::make_unique<events::DrainLoop>();
+
+    load_core_probes();
+    start_outputs(*plan);
+    start_detectors(*plan);
+
+    if (detectors_.empty()) {
+        spdlog::warn("no detector is running: the sensor will raise nothing but its own health alerts");
+    }
+    if (outputs_.empty()) {
+        spdlog::warn("no output is running: alerts will be counted and dropped");
+    }
+    last_tick_ns_ = last_statistics_ns_ = boot_time_now_ns();
+    spdlog::info("sensor ready: {} detectors, {} outputs, {} ring buffers, node {}", detectors_.size(),
+                 outputs_.size(), drain_->ring_count(), node_name_);
+    return 0;
+}
+
+void Sensor::start_containers()
+{
+    auto mount = containers::find_cgroup2_mount();
+    if (!mount) {
+        spdlog::warn("no cgroup v2 hierarchy is mounted: containers cannot be told apart from the host");
+    }
+    cgroups_ = std::make_unique<containers::CgroupDirectory>(mount.value_or(""),
+                                                             std::size_t{config_.sensor.container_cache_size} * 4);
+    auto found = mount ? cgroups_->scan() : 0;
+    containers_ = std::make_unique<containers::ContainerResolver>(*cgroups_, config_.sensor.container_cache_size);
+    spdlog::debug("cgroup v2 hierarchy at {}: {} cgroups", mount.value_or("(none)"), found);
+}
+
+void Sensor::start_processes()
+{
+    processes_ = std::make_unique<processes::ProcessTable>(config_.sensor.process_table_size, exited_process_grace_ns);
+    auto mount = containers::find_cgroup2_mount().value_or("");
+    auto seeded = processes::seed_from_proc(*processes_, config_.sensor.host_proc, [&](std::string_view path) {
+        struct stat status {};
+        if (mount.empty() || stat((mount + std::string(path)).c_str(), &status) != 0) {
+            return uint64_t{0};
+        }
+        return static_cast<uint64_t>(status.st_ino);
+    });
+    spdlog::debug("process table seeded with {} processes from {}", seeded, config_.sensor.host_proc);
+}
+
+void Sensor::load_core_probes()
+{
+    auto spec = core_lifecycle_spec();
+    probes::LoadSettings settings;
+    settings.disabled_types = disabled_attach_types(config_.sensor);
+    auto loaded = probes::load_object(spec, settings, [&](bpf_object *object) {
+        set_common_constants(object, spec, host_namespaces_, 0);
+    });
+    if (!loaded) {
+        spdlog::error("core probes did not load: {}; processes are known from /proc only", loaded.error());
+        return;
+    }
+    report_programs(**loaded);
+    core_probes_ = std::move(*loaded);
+    for (const auto &ring : core_probes_->ring_buffers()) {
+        std::string error;
+        if (!drain_->add_ring("core", ring, router_->core_records(), error)) {
+            spdlog::error("core ring {}: {}", ring.name, error);
+        }
+    }
+}
+
+bool Sensor::load_detector_objects(RunningPlugin &plugin)
+{
+    const auto &descriptor = plugin.descriptor();
+    std::vector<ConstantRequest> requests;
+    if (plugin.hooks().configure_bpf != nullptr) {
+        vigil_bpf_setup setup{sizeof(vigil_bpf_setup), &requests, collect_constant};
+        if (int status = plugin.hooks().configure_bpf(plugin.instance(), &setup); status != 0) {
+            spdlog::error("{}: refused: configure_bpf failed ({})", plugin.library().path(), status);
+            return false;
+        }
+    }
+    probes::LoadSettings settings;
+    settings.disabled_types = disabled_attach_types(config_.sensor);
+    settings.ring_buffer_bytes = config_.sensor.ring_buffer_kib * 1024;
+
+    for (const auto &object : descriptor.bpf_objects) {
+        auto spec = plugin_object_spec(descriptor.name, object);
+        bool reported = false;
+        auto configure = [&](bpf_object *opened) {
+            set_common_constants(opened, spec, host_namespaces_, settings.ring_buffer_bytes);
+            for (const auto &request : requests) {
+                if (request.object != object.name) {
+                    continue;
+                }
+                auto status = probes::set_load_time_constant(opened, request.variable, request.value.data(),
+                                                             request.value.size());
+                if (status != probes::ConstantStatus::set && !reported) {
+                    spdlog::error("{}: constant {} of object {}: {}", descriptor.name, request.variable, object.name,
+                                  probes::constant_status_text(status));
+                }
+            }
+            reported = true;
+        };
+        auto loaded = probes::load_object(spec, settings, configure);
+        if (!loaded) {
+            spdlog::error("{}: BPF object {}: {}", descriptor.name, object.name, loaded.error());
+            continue;
+        }
+        report_programs(**loaded);
+        plugin.objects().push_back(std::move(*loaded));
+    }
+    if (!descriptor.bpf_objects.empty() && plugin.objects().empty()) {
+        spdlog::error("{}: refused: none of its BPF objects loaded", plugin.library().path());
+        return false;
+    }
+    return true;
+}
+
+void Sensor::start_detectors(PluginPlan &plan)
+{
+    for (auto &planned : plan.detectors) {
+        auto host_api = std::make_unique<plugins::PluginHostApi>(planned.instance_name, *services_);
+        auto plugin = std::make_unique<RunningPlugin>(*planned.library, planned.instance_name, std::move(host_api),
+                                                      std::move(planned.options));
+        if (!plugin->initialise() || !load_detector_objects(*plugin)) {
+            continue;
+        }
+        services_->declare(plugin->descriptor());
+        router_->subscribe(*plugin);
+        for (auto &object : plugin->objects()) {
+            for (const auto &ring : object->ring_buffers()) {
+                std::string error;
+                if (!drain_->add_ring(plugin->instance_name(), ring, router_->plugin_records(*plugin), error)) {
+                    spdlog::error("{}: ring {}: {}", plugin->instance_name(), ring.name, error);
+                }
+            }
+        }
+        spdlog::info("detector {} {} running", plugin->descriptor().name, plugin->descriptor().version);
+        detectors_.push_back(std::move(plugin));
+    }
+}
+
+void Sensor::start_outputs(PluginPlan &plan)
+{
+    for (auto &planned : plan.outputs) {
+        auto host_api = std::make_unique<plugins::PluginHostApi>(planned.instance_name, *services_);
+        auto plugin = std::make_unique<RunningPlugin>(*planned.library, planned.instance_name, std::move(host_api),
+                                                      std::move(planned.options));
+        if (!plugin->initialise()) {
+            continue;
+        }
+        pipeline_->add_output(std::make_unique<delivery::OutputWorker>(
+            plugin->instance_name(), &plugin->descriptor().hooks, plugin->instance(), config_.alerts.output_queue_size));
+        spdlog::info("output {} ({} {}) running", plugin->instance_name(), plugin->descriptor().name,
+                     plugin->descriptor().version);
+        outputs_.push_back(std::move(plugin));
+    }
+}
+
+void Sensor::run(const std::atomic<bool> &stop)
+{
+    auto interval_ms = static_cast<int>(config_.sensor.drain_interval_ms);
+    while (!stop.load(std::memory_order_relaxed)) {
+        bool saturated = false;
+        drain_->drain_once(saturated);
+        auto now = boot_time_now_ns();
+        if (now - last_tick_ns_ >= second_ns) {
+            tick(now);
+        }
+        if (!saturated) {
+            drain_->wait(interval_ms);
+        }
+    }
+}
+
+void Sensor::tick(uint64_t now_ns)
+{
+    last_tick_ns_ = now_ns;
+    for (auto &plugin : detectors_) {
+        if (plugin->hooks().on_tick != nullptr) {
+            plugin->hooks().on_tick(plugin->instance(), now_ns);
+        }
+    }
+    pipeline_->tick(now_ns);
+    processes_->expire(now_ns);
+    report_lost_events();
+    auto interval = uint64_t{config_.sensor.stats_interval_s} * second_ns;
+    if (interval != 0 && now_ns - last_statistics_ns_ >= interval) {
+        last_statistics_ns_ = now_ns;
+        log_statistics(false);
+    }
+}
+
+void Sensor::report_lost_events()
+{
+    auto rings = drain_->statistics();
+    reported_drops_.resize(rings.size(), 0);
+    for (std::size_t index = 0; index < rings.size(); ++index) {
+        const auto &ring = rings[index];
+        if (ring.dropped <= reported_drops_[index]) {
+            continue;
+        }
+        auto lost = ring.dropped - reported_drops_[index];
+        reported_drops_[index] = ring.dropped;
+        metrics_.counter("events_lost_" + ring.owner + "_" + ring.name, "records a full ring buffer had no room for")
+            .add(lost);
+        std::vector<std::string> kinds;
+        for (std::size_t kind = 0; kind < ring.dropped_by_kind.size(); ++kind) {
+            if (ring.dropped_by_kind[kind] != 0) {
+                kinds.push_back("kind " + std::to_string(kind) + ": " + std::to_string(ring.dropped_by_kind[kind]));
+            }
+        }
+        spdlog::warn("ring {} of {} was full: {} events lost ({} in all)", ring.name, ring.owner, lost, ring.dropped);
+        alerts::Alert alert;
+        alert.rule = "sensor.events_lost";
+        alert.severity = VIGIL_SEVERITY_HIGH;
+        alert.summary = std::to_string(lost) + " events lost: ring buffer " + ring.name + " of " + ring.owner +
+                        " was full, so detections may have been missed";
+        alert.evidence.push_back({"ring", ring.name});
+        alert.evidence.push_back({"owner", ring.owner});
+        alert.evidence.push_back({"lost", lost});
+        alert.evidence.push_back({"lost_total", ring.dropped});
+        alert.evidence.push_back({"lost_by_kind", kinds});
+        services_->emit_sensor_alert(std::move(alert));
+    }
+}
+
+void Sensor::log_statistics(bool final) const
+{
+    auto uptime_s = (boot_time_now_ns() - started_ns_) / second_ns;
+    std::string rings;
+    for (const auto &ring : drain_->statistics()) {
+        rings += (rings.empty() ? "" : ", ") + ring.owner + "/" + ring.name + " " + std::to_string(ring.records) +
+                 " records " + std::to_string(ring.dropped) + " lost";
+    }
+    const auto &router = router_->statistics();
+    auto alerts = pipeline_->statistics();
+    std::string outputs;
+    for (const auto &[name, output] : pipeline_->output_statistics()) {
+        outputs += (outputs.empty() ? "" : ", ") + name + " " + std::to_string(output.delivered) + " delivered " +
+                   std::to_string(output.dropped_queue_full) + " dropped " + std::to_string(output.rejected) +
+                   " rejected";
+    }
+    spdlog::info("{} after {}s: rings [{}]; records {} malformed {}; processes {} (evicted {}); containers {}; "
+                 "alerts {} sent {} suppressed {}; outputs [{}]",
+                 final ? "final statistics" : "statistics", uptime_s, rings, router.records, router.malformed,
+                 processes_->size(), processes_->evictions(), containers_->size(), alerts.submitted, alerts.sent,
+                 alerts.suppressed, outputs);
+}
+
+void Sensor::shut_down()
+{
+    if (drain_ == nullptr) {
+        return;
+    }
+    // What the kernel already wrote is still owed to the detectors.
+    for (int round = 0; round < 16; ++round) {
+        bool saturated = false;
+        if (drain_->drain_once(saturated) == 0) {
+            break;
+        }
+    }
+    log_statistics(true);
+    // Plugin instances, then BPF links and objects, then the drain loop, then outputs, then the libraries.
+    for (auto &plugin : detectors_) {
+        plugin->destroy_instance();
+    }
+    detectors_.clear();
+    core_probes_.reset();
+    drain_.reset();
+    pipeline_->stop(std::chrono::seconds(5));
+    outputs_.clear();
+    plugin_libraries_.plugins.clear();
+}
+
+} // namespace vigil::sensor

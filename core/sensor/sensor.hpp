@@ -1,0 +1,78 @@
+// The running sensor: starts everything in order, runs the drain loop until
+// asked to stop, and shuts down in the reverse order.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/alerts/alert_pipeline.hpp"
+#include "core/config/config.hpp"
+#include "core/containers/cgroup_directory.hpp"
+#include "core/containers/container_resolver.hpp"
+#include "core/events/drain_loop.hpp"
+#include "core/metrics/metrics.hpp"
+#include "core/plugins/plugin_library.hpp"
+#include "core/processes/process_table.hpp"
+#include "core/sensor/alert_context.hpp"
+#include "core/sensor/event_router.hpp"
+#include "core/sensor/host_namespaces.hpp"
+#include "core/sensor/plugin_plan.hpp"
+#include "core/sensor/running_plugin.hpp"
+#include "core/sensor/sensor_services.hpp"
+
+namespace vigil::sensor {
+
+class Sensor {
+public:
+    // @plugin_directory and @node_name already resolved from the config's defaults.
+    Sensor(config::Config config, std::string plugin_directory, std::string node_name);
+    ~Sensor();
+    Sensor(const Sensor &) = delete;
+    Sensor &operator=(const Sensor &) = delete;
+
+    // Loads and starts everything. Returns 0, 2 for a configuration error found
+    // while matching plugins (nothing started), or 1 when nothing could run.
+    int start();
+    // Drains until @stop becomes true.
+    void run(const std::atomic<bool> &stop);
+    // Drains what is left, delivers queued alerts (bounded wait), tears down in order.
+    void shut_down();
+
+private:
+    void start_containers();
+    void start_processes();
+    void load_core_probes();
+    void start_detectors(PluginPlan &plan);
+    void start_outputs(PluginPlan &plan);
+    bool load_detector_objects(RunningPlugin &plugin);
+    void tick(uint64_t now_ns);
+    void report_lost_events();
+    void log_statistics(bool final) const;
+
+    config::Config config_;
+    std::string plugin_directory_;
+    std::string node_name_;
+    HostNamespaces host_namespaces_;
+    metrics::Registry metrics_;
+    std::unique_ptr<containers::CgroupDirectory> cgroups_;
+    std::unique_ptr<containers::ContainerResolver> containers_;
+    std::unique_ptr<processes::ProcessTable> processes_;
+    std::unique_ptr<EventRouter> router_;
+    std::unique_ptr<AlertContext> alert_context_;
+    std::unique_ptr<alerts::AlertPipeline> pipeline_;
+    std::unique_ptr<SensorServices> services_;
+    plugins::PluginDirectory plugin_libraries_;
+    std::vector<std::unique_ptr<RunningPlugin>> detectors_;
+    std::vector<std::unique_ptr<RunningPlugin>> outputs_;
+    std::unique_ptr<probes::LoadedObject> core_probes_;
+    std::unique_ptr<events::DrainLoop> drain_;
+    std::vector<uint64_t> reported_drops_; // per ring, what was already raised as lost
+    uint64_t last_tick_ns_ = 0;
+    uint64_t last_statistics_ns_ = 0;
+    uint64_t started_ns_ = 0;
+};
+
+} // namespace vigil::sensor

@@ -1,0 +1,121 @@
+#include "core/sensor/sensor_services.hpp"
+
+#include <cerrno>
+#include <span>
+
+#include <spdlog/spdlog.h>
+
+#include "core/util/boot_clock.hpp"
+
+namespace vigil::sensor {
+
+SensorServices::SensorServices(processes::ProcessTable &processes, containers::ContainerResolver &containers,
+                               const EventRouter &router, const AlertContext &context,
+                               alerts::AlertPipeline &pipeline, metrics::Registry &metrics)
+    : processes_(processes), containers_(containers), router_(router), context_(context), pipeline_(pipeline),
+      metrics_(metrics)
+{
+}
+
+void SensorServices::declare(const plugins::PluginDescriptor &descriptor)
+{
+    for (const auto &ref : descriptor.tactics) {
+        declared_.emplace(descriptor.name, ref.id);
+    }
+    for (const auto &ref : descriptor.techniques) {
+        declared_.emplace(descriptor.name, ref.id);
+    }
+}
+
+void SensorServices::warn_undeclared(const std::string &plugin, const alerts::Alert &alert)
+{
+    auto check = [&](const alerts::AttackRef &ref) {
+        std::pair key(plugin, ref.id);
+        if (!declared_.contains(key) && warned_.insert(key).second) {
+            spdlog::warn("{}: raised {} (rule {}) without declaring it in its descriptor; `vigil plugins` "
+                         "under-reports its coverage",
+                         plugin, ref.id, alert.rule);
+        }
+    };
+    for (const auto &ref : alert.tactics) {
+        check(ref);
+    }
+    for (const auto &ref : alert.techniques) {
+        check(ref);
+    }
+}
+
+int SensorServices::emit_alert(const std::string &plugin, const vigil_alert_request &request)
+{
+    if (request.struct_size < sizeof(uint32_t) || request.rule == nullptr) {
+        return -EINVAL;
+    }
+    auto alert = alerts::alert_from_request(request, plugin);
+    warn_undeclared(plugin, alert);
+
+    AlertSubject subject;
+    const auto &dispatch = router_.current();
+    // The event pointer is only trusted if it is the one being dispatched right now.
+    if (request.event != nullptr && request.event == dispatch.event) {
+        subject.header = static_cast<const vigil_event_header *>(dispatch.event->record);
+        subject.process = dispatch.process;
+        subject.container = dispatch.container;
+    } else if (request.subject_tgid != 0) {
+        subject.process = processes_.find(request.subject_tgid);
+        if (subject.process != nullptr) {
+            subject.container = containers_.resolve(subject.process->cgroup_id);
+        }
+    }
+    context_.fill(alert, subject);
+    pipeline_.submit(std::move(alert), boot_time_now_ns());
+    return 0;
+}
+
+void SensorServices::emit_sensor_alert(alerts::Alert alert)
+{
+    alert.plugin = "sensor";
+    context_.fill(alert, AlertSubject{});
+    pipeline_.submit(std::move(alert), boot_time_now_ns());
+}
+
+const vigil_process *SensorServices::find_process(uint32_t tgid)
+{
+    const auto *process = processes_.find(tgid);
+    return process != nullptr ? process->view() : nullptr;
+}
+
+uint32_t SensorServices::process_ancestry(uint32_t tgid, const vigil_process **ancestors, uint32_t capacity)
+{
+    const auto *process = processes_.find(tgid);
+    if (process == nullptr) {
+        return 0;
+    }
+    bool in_container = containers_.resolve(process->cgroup_id) != nullptr;
+    auto limit = std::min<std::size_t>(capacity, ancestry_scratch_.size());
+    auto count = processes_.ancestry(tgid, in_container, std::span(ancestry_scratch_.data(), limit));
+    for (std::size_t index = 0; index < count; ++index) {
+        ancestors[index] = ancestry_scratch_[index]->view();
+    }
+    return static_cast<uint32_t>(count);
+}
+
+const vigil_container *SensorServices::find_container(uint64_t cgroup_id)
+{
+    const auto *container = containers_.resolve(cgroup_id);
+    return container != nullptr ? &container->view : nullptr;
+}
+
+const vigil_process *SensorServices::find_process_in_namespace(uint32_t pid_ns, uint32_t ns_tgid)
+{
+    const auto *process = processes_.find_in_namespace(pid_ns, ns_tgid);
+    return process != nullptr ? process->view() : nullptr;
+}
+
+uint32_t SensorServices::metric_register(const std::string &name, const std::string &help)
+{
+    return metrics_.handle(name, help);
+}
+
+void SensorServices::metric_add(uint32_t metric, uint64_t delta) { metrics_.add(metric, delta); }
+
+} // namespace vigil::sensor

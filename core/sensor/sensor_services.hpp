@@ -1,0 +1,54 @@
+// The sensor's side of the plugin host API: alerts, lookups and metrics.
+#pragma once
+
+#include <array>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "core/alerts/alert_pipeline.hpp"
+#include "core/containers/container_resolver.hpp"
+#include "core/metrics/metrics.hpp"
+#include "core/plugins/host_services.hpp"
+#include "core/plugins/plugin_descriptor.hpp"
+#include "core/processes/process_table.hpp"
+#include "core/sensor/alert_context.hpp"
+#include "core/sensor/event_router.hpp"
+
+namespace vigil::sensor {
+
+class SensorServices : public plugins::HostServices {
+public:
+    SensorServices(processes::ProcessTable &processes, containers::ContainerResolver &containers,
+                   const EventRouter &router, const AlertContext &context, alerts::AlertPipeline &pipeline,
+                   metrics::Registry &metrics);
+
+    // What each plugin declared it can raise, to catch alerts outside it.
+    void declare(const plugins::PluginDescriptor &descriptor);
+
+    int emit_alert(const std::string &plugin, const vigil_alert_request &request) override;
+    const vigil_process *find_process(uint32_t tgid) override;
+    uint32_t process_ancestry(uint32_t tgid, const vigil_process **ancestors, uint32_t capacity) override;
+    const vigil_container *find_container(uint64_t cgroup_id) override;
+    const vigil_process *find_process_in_namespace(uint32_t pid_ns, uint32_t ns_tgid) override;
+    uint32_t metric_register(const std::string &name, const std::string &help) override;
+    void metric_add(uint32_t metric, uint64_t delta) override;
+
+    // Raises an alert of the sensor's own (plugin "sensor"), e.g. events lost.
+    void emit_sensor_alert(alerts::Alert alert);
+
+private:
+    void warn_undeclared(const std::string &plugin, const alerts::Alert &alert);
+
+    processes::ProcessTable &processes_;
+    containers::ContainerResolver &containers_;
+    const EventRouter &router_;
+    const AlertContext &context_;
+    alerts::AlertPipeline &pipeline_;
+    metrics::Registry &metrics_;
+    std::set<std::pair<std::string, std::string>> declared_;   // (plugin, ATT&CK id)
+    std::set<std::pair<std::string, std::string>> warned_;
+    std::array<const processes::ProcessEntry *, AlertContext::max_ancestry> ancestry_scratch_{};
+};
+
+} // namespace vigil::sensor
