@@ -1,5 +1,5 @@
 # Building vigil plugins: BPF objects compiled with clang and embedded through
-# a bpftool skeleton, and the plugin shared object itself.
+# an embedding of the compiled object, and the plugin shared object itself.
 #
 #   vigil_add_plugin(<name> SOURCES a.cpp b.cpp)
 #   vigil_add_bpf_object(<name> SOURCE x.bpf.c)   # adds x.skel.h to <name>'s includes
@@ -8,7 +8,6 @@
 # find_package(vigil_sdk). Expects the target vigil::sdk to exist.
 
 find_program(VIGIL_BPF_CLANG NAMES clang clang-16 clang-15 clang-14 REQUIRED)
-find_program(VIGIL_BPFTOOL NAMES bpftool PATHS /usr/sbin /sbin REQUIRED)
 find_program(VIGIL_LLVM_STRIP NAMES llvm-strip llvm-strip-16 llvm-strip-15 llvm-strip-14)
 
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
@@ -32,10 +31,14 @@ if(NOT DEFINED VIGIL_PLUGIN_OUTPUT_DIRECTORY)
   set(VIGIL_PLUGIN_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/lib/vigil/plugins" CACHE INTERNAL "where plugins are built")
 endif()
 
+# The embedding script, next to this file both in the source tree and when installed.
+set(VIGIL_EMBED_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/VigilEmbed.cmake" CACHE INTERNAL "BPF object embedding script")
+
 # vigil_add_bpf_object(<target> SOURCE <file.bpf.c> [NAME <name>] [INCLUDE_DIRECTORIES ...])
 # Compiles the program for the BPF target with CO-RE relocations, strips DWARF
 # (BTF stays: CO-RE needs it), and generates "<name>.skel.h" whose
-# <name>__elf_bytes() returns the object for vigil::bpf_object().
+# <name>__elf_bytes() returns the object for vigil::bpf_object(). Only the
+# bytes are embedded, not a libbpf skeleton: the sensor does all the loading.
 function(vigil_add_bpf_object target)
   cmake_parse_arguments(ARG "" "SOURCE;NAME" "INCLUDE_DIRECTORIES" ${ARGN})
   if(NOT ARG_SOURCE)
@@ -74,8 +77,8 @@ function(vigil_add_bpf_object target)
             -Wall -Werror -Wno-unused-function ${include_flags} -MD -MF "${object}.d"
             -c "${source}" -o "${object}"
     ${strip_command}
-    COMMAND ${VIGIL_BPFTOOL} gen skeleton "${object}" name "${ARG_NAME}" > "${skeleton}"
-    DEPENDS "${source}"
+    COMMAND ${CMAKE_COMMAND} -DINPUT=${object} -DOUTPUT=${skeleton} -DNAME=${ARG_NAME} -P ${VIGIL_EMBED_SCRIPT}
+    DEPENDS "${source}" "${VIGIL_EMBED_SCRIPT}"
     DEPFILE "${object}.d"
     COMMENT "BPF ${ARG_NAME}.bpf.c"
     VERBATIM)
