@@ -34,6 +34,12 @@ static __always_inline unsigned long vigil_raw_syscall_arg(struct pt_regs *regs,
 	default: return BPF_CORE_READ(regs, r9);
 	}
 }
+
+/* The syscall number in raw_tp/sys_exit, whose arguments are only regs and the return value. */
+static __always_inline long vigil_raw_syscall_nr(struct pt_regs *regs)
+{
+	return (long)BPF_CORE_READ(regs, orig_ax);
+}
 #elif defined(__TARGET_ARCH_arm64)
 #define VIGIL_NR_open -1 /* arm64 has only openat */
 #define VIGIL_NR_ptrace 117
@@ -48,6 +54,12 @@ static __always_inline unsigned long vigil_raw_syscall_arg(struct pt_regs *regs,
 	if (index == 0)
 		return BPF_CORE_READ(regs, orig_x0);
 	return BPF_CORE_READ(regs, regs[index & 7]);
+}
+
+/* The syscall number in raw_tp/sys_exit, whose arguments are only regs and the return value. */
+static __always_inline long vigil_raw_syscall_nr(struct pt_regs *regs)
+{
+	return (long)BPF_CORE_READ(regs, syscallno);
 }
 #else
 #error "vigil: set __TARGET_ARCH_x86 or __TARGET_ARCH_arm64 when compiling BPF programs"

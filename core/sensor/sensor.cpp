@@ -161,6 +161,11 @@ void Sensor::start_containers()
     auto found = mount ? cgroups_->scan() : 0;
     containers_ = std::make_unique<containers::ContainerResolver>(*cgroups_, config_.sensor.container_cache_size);
     spdlog::debug("cgroup v2 hierarchy at {}: {} cgroups", mount.value_or("(none)"), found);
+    if (auto failure = cgroups_->lookup_failure(); failure && mount) {
+        spdlog::warn("cgroups cannot be looked up by id ({}): containers created before the sensor started and "
+                     "missed by its scan will show as host processes",
+                     std::strerror(*failure));
+    }
 }
 
 void Sensor::start_processes()

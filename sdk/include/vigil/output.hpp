@@ -119,7 +119,9 @@ struct OutputThunks {
         result->status = outcome.status;
         result->retry_after_ms = outcome.retry_after_ms;
         auto length = std::min(outcome.reason.size(), sizeof(result->reason) - 1);
-        std::memcpy(result->reason, outcome.reason.data(), length);
+        if (length > 0) { // an empty string_view may hold a null pointer, which memcpy must not see
+            std::memcpy(result->reason, outcome.reason.data(), length);
+        }
         result->reason[length] = '\0';
     }
 

@@ -5,7 +5,10 @@
 //
 //   vigil::testing::FakeHost host(PLUGIN_PATH);         // dlopen, entry point, ABI check
 //   host.set_option("allowed_tracers", std::vector<std::string>{"/usr/bin/gdb"});
-//   host.add_process({.tgid = 100, .ns_tgid = 7, .pid_ns = 4026531836, .exe = "/usr/bin/python3"});
+//   vigil::testing::FakeProcess python;
+//   python.tgid = 100;
+//   python.exe = "/usr/bin/python3";
+//   host.add_process(python);
 //   REQUIRE(host.start() == 0);                         // init, with the options
 //   auto record = host.make_record<my_record>(MY_KIND, 100);   // header filled from the process table
 //   record.value = 42;
@@ -21,8 +24,9 @@
 // technique the descriptor does not declare, a malformed evidence field.
 //
 // What it does not do: load BPF objects (configure_bpf only records the
-// constants set), or parse TOML beyond the literals defaults use: true/false,
-// integers, floats, "strings" and 'strings', and ["lists", "of", "strings"].
+// constants set), drive an output plugin's format and send, or parse TOML
+// beyond the literals defaults use: true/false, integers, floats, "strings"
+// and 'strings', and ["lists", "of", "strings"].
 #pragma once
 
 #include <dlfcn.h>
@@ -339,41 +343,19 @@ public:
             const char *error = dlerror();
             throw std::runtime_error("cannot load " + plugin_path + ": " + (error != nullptr ? error : "?"));
         }
-        auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle_, VIGIL_PLUGIN_ENTRY_SYMBOL));
-        if (entry == nullptr) {
-            fail_load(plugin_path + " exports no " VIGIL_PLUGIN_ENTRY_SYMBOL);
-        }
-        descriptor_ = entry();
-        if (descriptor_ == nullptr) {
-            fail_load(plugin_path + ": the entry point returned no descriptor");
-        }
-        // As the sensor does: struct_size and abi_major before anything else.
-        if (descriptor_->struct_size < offsetof(vigil_plugin_descriptor, abi_minor)) {
-            fail_load(plugin_path + ": descriptor too small to hold abi_major");
-        }
-        if (descriptor_->abi_major != VIGIL_ABI_MAJOR) {
-            fail_load(plugin_path + ": built for ABI major " + std::to_string(descriptor_->abi_major) +
-                      ", this host speaks " + std::to_string(VIGIL_ABI_MAJOR));
-        }
-        if (!VIGIL_HAS_FIELD(descriptor_, vigil_plugin_descriptor, hooks) || descriptor_->hooks == nullptr ||
-            descriptor_->name == nullptr) {
-            fail_load(plugin_path + ": descriptor without name or hooks");
-        }
-        for (const auto *key : config_keys()) {
-            if (key->name == nullptr || key->default_value == nullptr) {
-                fail_load(plugin_path + ": a config key without name or default");
-            }
-            // A default that does not parse is a plugin bug: std::invalid_argument says which.
-            options_[key->name] = parse_toml_literal(key->default_value, static_cast<vigil_config_type>(key->type));
-            option_types_[key->name] = static_cast<vigil_config_type>(key->type);
+        try {
+            load(plugin_path);
+        } catch (...) {
+            dlclose(handle_);
+            throw;
         }
         fill_api();
     }
 
     ~FakeHost()
     {
-        if (instance_ != nullptr && hooks()->destroy != nullptr) {
-            hooks()->destroy(instance_);
+        if (instance_ != nullptr && hooks_.destroy != nullptr) {
+            hooks_.destroy(instance_);
         }
         dlclose(handle_);
     }
@@ -384,7 +366,8 @@ public:
     // ---- the descriptor -------------------------------------------------
 
     const vigil_plugin_descriptor &descriptor() const { return *descriptor_; }
-    const vigil_plugin_hooks *hooks() const { return descriptor_->hooks; }
+    // The plugin's hooks, those beyond its struct_size NULL.
+    const vigil_plugin_hooks &hooks() const { return hooks_; }
 
     std::vector<const vigil_config_key *> config_keys() const
     {
@@ -472,7 +455,7 @@ public:
         if (instance_ != nullptr) {
             throw std::logic_error("FakeHost::start called twice");
         }
-        return hooks()->init(&api_, &config_view_, &instance_);
+        return hooks_.init(&api_, &config_view_, &instance_);
     }
     bool started() const { return instance_ != nullptr; }
 
@@ -480,10 +463,10 @@ public:
     int configure_bpf()
     {
         require_started();
-        if (hooks()->configure_bpf == nullptr) {
+        if (hooks_.configure_bpf == nullptr) {
             return 0;
         }
-        return hooks()->configure_bpf(instance_, &bpf_setup_);
+        return hooks_.configure_bpf(instance_, &bpf_setup_);
     }
     // "<object>.<variable>" -> the bytes set.
     const std::map<std::string, std::vector<unsigned char>> &constants() const { return constants_; }
@@ -545,7 +528,7 @@ public:
     }
 
     // Hands raw record bytes (header first) to on_event; returns its status.
-    int deliver(std::span<const unsigned char> bytes)
+    int deliver_bytes(std::span<const unsigned char> bytes)
     {
         require_started();
         if (bytes.size() < sizeof(vigil_event_header)) {
@@ -564,13 +547,17 @@ public:
         event.record_size = static_cast<uint32_t>(bytes.size());
         event.process = find_process(header.tgid);
         event.container = find_container(header.cgroup_id);
-        return hooks()->on_event(instance_, &event);
+        if (hooks_.on_event == nullptr) {
+            throw std::logic_error("the plugin has no on_event hook");
+        }
+        return hooks_.on_event(instance_, &event);
     }
+    // Hands a record struct (header first) to on_event; returns its status.
     template <class Record>
+        requires std::is_trivially_copyable_v<Record>
     int deliver(const Record &record)
     {
-        static_assert(std::is_trivially_copyable_v<Record>);
-        return deliver(std::span(reinterpret_cast<const unsigned char *>(&record), sizeof(Record)));
+        return deliver_bytes(std::span(reinterpret_cast<const unsigned char *>(&record), sizeof(Record)));
     }
     // A record of @kind from @tgid: a filled header followed by @payload.
     int deliver_payload(uint16_t kind, uint32_t tgid, std::span<const unsigned char> payload, uint16_t version = 1)
@@ -581,15 +568,15 @@ public:
         if (!payload.empty()) {
             std::memcpy(bytes.data() + sizeof(header), payload.data(), payload.size());
         }
-        return deliver(bytes);
+        return deliver_bytes(bytes);
     }
 
     void tick(uint64_t now_ns)
     {
         require_started();
         now_ns_ = now_ns;
-        if (hooks()->on_tick != nullptr) {
-            hooks()->on_tick(instance_, now_ns);
+        if (hooks_.on_tick != nullptr) {
+            hooks_.on_tick(instance_, now_ns);
         }
     }
 
@@ -626,10 +613,42 @@ private:
         uint64_t value = 0;
     };
 
-    [[noreturn]] void fail_load(const std::string &message)
+    // Finds the entry point and checks the descriptor the way the sensor does.
+    void load(const std::string &plugin_path)
     {
-        dlclose(handle_);
-        throw std::runtime_error(message);
+        auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle_, VIGIL_PLUGIN_ENTRY_SYMBOL));
+        if (entry == nullptr) {
+            throw std::runtime_error(plugin_path + " exports no " VIGIL_PLUGIN_ENTRY_SYMBOL);
+        }
+        descriptor_ = entry();
+        if (descriptor_ == nullptr) {
+            throw std::runtime_error(plugin_path + ": the entry point returned no descriptor");
+        }
+        // struct_size and abi_major before anything else.
+        if (descriptor_->struct_size < offsetof(vigil_plugin_descriptor, abi_minor)) {
+            throw std::runtime_error(plugin_path + ": descriptor too small to hold abi_major");
+        }
+        if (descriptor_->abi_major != VIGIL_ABI_MAJOR) {
+            throw std::runtime_error(plugin_path + ": built for ABI major " + std::to_string(descriptor_->abi_major) +
+                                     ", this host speaks " + std::to_string(VIGIL_ABI_MAJOR));
+        }
+        if (!VIGIL_HAS_FIELD(descriptor_, vigil_plugin_descriptor, hooks) || descriptor_->hooks == nullptr ||
+            descriptor_->name == nullptr) {
+            throw std::runtime_error(plugin_path + ": descriptor without name or hooks");
+        }
+        // Hooks a plugin built against an older minor does not have read as NULL.
+        hooks_ = abi_copy(descriptor_->hooks);
+        if (hooks_.init == nullptr) {
+            throw std::runtime_error(plugin_path + ": no init hook");
+        }
+        for (const auto *key : config_keys()) {
+            if (key->name == nullptr || key->default_value == nullptr) {
+                throw std::runtime_error(plugin_path + ": a config key without name or default");
+            }
+            // A default that does not parse is a plugin bug: std::invalid_argument says which.
+            options_[key->name] = parse_toml_literal(key->default_value, static_cast<vigil_config_type>(key->type));
+            option_types_[key->name] = static_cast<vigil_config_type>(key->type);
+        }
     }
 
     void require_started() const
@@ -971,6 +990,7 @@ private:
 
     void *handle_ = nullptr;
     const vigil_plugin_descriptor *descriptor_ = nullptr;
+    vigil_plugin_hooks hooks_{};
     void *instance_ = nullptr;
     vigil_host_api api_{};
     vigil_config_view config_view_{};

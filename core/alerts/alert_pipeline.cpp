@@ -1,0 +1,104 @@
+#include "core/alerts/alert_pipeline.hpp"
+
+#include <algorithm>
+
+#include "core/delivery/rendered_alert.hpp"
+
+namespace vigil::alerts {
+
+AlertPipeline::AlertPipeline(uint64_t dedup_window_ns, std::size_t dedup_max_keys)
+    : dedup_(dedup_window_ns, dedup_max_keys)
+{
+}
+
+AlertPipeline::~AlertPipeline() { stop(std::chrono::milliseconds{0}); }
+
+void AlertPipeline::add_output(std::unique_ptr<delivery::OutputWorker> output)
+{
+    outputs_.push_back(OutputRoute{std::move(output)});
+}
+
+void AlertPipeline::submit(Alert alert, uint64_t now_boot_ns)
+{
+    submitted_.fetch_add(1, std::memory_order_relaxed);
+    if (stopped_) {
+        return;
+    }
+    bool admitted = dedup_.admit(alert, now_boot_ns);
+    suppressed_.store(dedup_.suppressed_total(), std::memory_order_relaxed);
+    if (admitted) {
+        dispatch(std::move(alert));
+    }
+    // Admitting may have closed a window early (its key came back after the
+    // window, or the table was full): send that summary now rather than at the
+    // next tick, which also keeps the deduplicator's pending list short.
+    dispatch_all(dedup_.take_expired(now_boot_ns));
+}
+
+void AlertPipeline::tick(uint64_t now_boot_ns)
+{
+    if (!stopped_) {
+        dispatch_all(dedup_.take_expired(now_boot_ns));
+    }
+}
+
+void AlertPipeline::stop(std::chrono::milliseconds drain_deadline)
+{
+    if (stopped_) {
+        return;
+    }
+    dispatch_all(dedup_.take_all());
+    stopped_ = true;
+    // One deadline for all: outputs not yet told to stop keep delivering
+    // meanwhile, so stopping them one after another still ends by it.
+    constexpr std::chrono::milliseconds longest_drain{24 * 60 * 60 * 1000};
+    auto deadline = std::chrono::steady_clock::now() + std::clamp(drain_deadline, std::chrono::milliseconds{0}, longest_drain);
+    for (auto &output : outputs_) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        output.worker->stop(std::max(left, std::chrono::milliseconds{0}));
+    }
+}
+
+void AlertPipeline::dispatch(Alert alert)
+{
+    sent_.fetch_add(1, std::memory_order_relaxed);
+    // Rendered at most once, and only if some output wants it.
+    std::shared_ptr<const delivery::RenderedAlert> rendered;
+    for (auto &output : outputs_) {
+        // Once rendered, the alert lives in the RenderedAlert.
+        const Alert &subject = rendered ? rendered->alert() : alert;
+        if (!output.accepts(subject)) {
+            continue;
+        }
+        if (!rendered) {
+            rendered = std::make_shared<const delivery::RenderedAlert>(std::move(alert));
+        }
+        // A full queue is counted and logged by the worker; the other outputs still get the alert.
+        output.worker->enqueue(rendered);
+    }
+}
+
+void AlertPipeline::dispatch_all(std::vector<Alert> alerts)
+{
+    for (auto &alert : alerts) {
+        dispatch(std::move(alert));
+    }
+}
+
+AlertPipeline::Statistics AlertPipeline::statistics() const
+{
+    constexpr auto relaxed = std::memory_order_relaxed;
+    return Statistics{submitted_.load(relaxed), sent_.load(relaxed), suppressed_.load(relaxed)};
+}
+
+std::vector<std::pair<std::string, delivery::OutputStatistics>> AlertPipeline::output_statistics() const
+{
+    std::vector<std::pair<std::string, delivery::OutputStatistics>> statistics;
+    statistics.reserve(outputs_.size());
+    for (const auto &output : outputs_) {
+        statistics.emplace_back(output.worker->name(), output.worker->statistics());
+    }
+    return statistics;
+}
+
+} // namespace vigil::alerts

@@ -1,0 +1,69 @@
+// From a raised alert to the outputs: deduplication, rendering once, and a
+// hand-off to every output's queue. The event thread never waits on an
+// output; each has its own queue and delivery thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/alerts/alert.hpp"
+#include "core/alerts/deduplicator.hpp"
+#include "core/alerts/output_route.hpp"
+#include "core/delivery/output_statistics.hpp"
+#include "core/delivery/output_worker.hpp"
+
+namespace vigil::alerts {
+
+// Threads: add_output before the first submit; submit, tick and stop from the
+// event thread only; statistics and output_statistics from any thread once
+// the outputs are added.
+class AlertPipeline {
+public:
+    AlertPipeline(uint64_t dedup_window_ns, std::size_t dedup_max_keys);
+    // Stops with no drain time if stop was not called.
+    ~AlertPipeline();
+
+    AlertPipeline(const AlertPipeline &) = delete;
+    AlertPipeline &operator=(const AlertPipeline &) = delete;
+
+    void add_output(std::unique_ptr<delivery::OutputWorker> output);
+
+    // Deduplicates @alert (time_unix_ns and context already filled in),
+    // renders it once and offers it to every output that accepts it.
+    // @now_boot_ns: CLOCK_BOOTTIME, the clock of the dedup windows.
+    void submit(Alert alert, uint64_t now_boot_ns);
+
+    // Sends the repeat summaries of dedup windows that closed. About once a second.
+    void tick(uint64_t now_boot_ns);
+
+    // Sends the summaries of every open dedup window, then stops the outputs,
+    // letting them deliver what is queued for at most @drain_deadline in all.
+    void stop(std::chrono::milliseconds drain_deadline);
+
+    struct Statistics {
+        uint64_t submitted = 0;  // alerts submitted
+        uint64_t sent = 0;       // alerts and repeat summaries offered to the outputs
+        uint64_t suppressed = 0; // repeats held back by dedup (counted in summaries instead)
+    };
+    Statistics statistics() const;
+    std::vector<std::pair<std::string, delivery::OutputStatistics>> output_statistics() const;
+
+private:
+    void dispatch(Alert alert);
+    void dispatch_all(std::vector<Alert> alerts);
+
+    Deduplicator dedup_;
+    std::vector<OutputRoute> outputs_;
+    bool stopped_ = false;
+    std::atomic<uint64_t> submitted_{0};
+    std::atomic<uint64_t> sent_{0};
+    std::atomic<uint64_t> suppressed_{0};
+};
+
+} // namespace vigil::alerts

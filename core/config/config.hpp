@@ -1,0 +1,75 @@
+// The sensor's configuration: one TOML file, checked in full before anything
+// starts, so that a typo is an error naming its line instead of a silently
+// ignored setting.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "core/config/config_error.hpp"
+
+namespace vigil::config {
+
+// Defaults and ranges live in config_schema.cpp, next to the documentation of each key.
+struct SensorConfig {
+    std::string plugin_dir;                         // "" = <dir of the vigil executable>/../lib/vigil/plugins
+    std::string log_level = "info";                 // trace|debug|info|warning|error
+    std::string node_name;                          // "" = the machine's hostname
+    uint32_t process_table_size = 65536;            // 1024..4194304
+    uint32_t container_cache_size = 8192;           // 64..1048576
+    uint32_t drain_interval_ms = 10;                // 1..1000: longest sleep of the drain loop between drains
+    uint32_t ring_buffer_kib = 0;                   // 0 = each BPF object's own size; else a power of two in 64..262144
+    std::vector<std::string> disabled_attach_types; // each one of tp, tp_btf, raw_tp, fentry, fexit, lsm, kprobe, cgroup, iter
+    bool mount_tracefs = true;                      // mount tracefs at /sys/kernel/tracing if it is not mounted
+    std::string host_proc = "/proc";                // where the host's /proc is (a DaemonSet mounts it elsewhere)
+    uint32_t stats_interval_s = 60;                 // 0 = never; else 1..86400
+
+    bool operator==(const SensorConfig &) const = default;
+};
+
+struct AlertsConfig {
+    uint32_t dedup_window_s = 60;       // 0 disables dedup; at most 86400
+    uint32_t dedup_max_keys = 10000;    // 16..10000000
+    uint32_t output_queue_size = 10000; // 16..10000000 alerts per output
+
+    bool operator==(const AlertsConfig &) const = default;
+};
+
+struct SourceLocation {
+    std::string file;
+    uint32_t line = 0;
+    uint32_t column = 0;
+};
+
+// One [plugins.<name>] (detector) or [outputs.<name>] (output) table.
+struct PluginSection {
+    std::string name;   // the table name
+    std::string plugin; // the plugin .so that provides it: an output's optional `plugin` key (default: name); a detector's name
+    bool enabled = true;
+    // The table itself, owned by Config::document. Its reserved keys (`enabled`, and
+    // `plugin` for outputs) are not the plugin's options.
+    const toml::table *options = nullptr;
+    SourceLocation location; // where the table starts
+};
+
+struct Config {
+    std::string path;
+    std::shared_ptr<toml::table> document; // owns what PluginSection::options point into
+    SensorConfig sensor;
+    AlertsConfig alerts;
+    std::vector<PluginSection> detectors; // [plugins.*], in file order
+    std::vector<PluginSection> outputs;   // [outputs.*], in file order
+};
+
+// A missing or unreadable file is an error with line 0 whose message includes strerror.
+std::expected<Config, ConfigErrors> load_config(const std::string &path);
+
+std::expected<Config, ConfigErrors> parse_config(std::string_view text, const std::string &path_for_messages);
+
+} // namespace vigil::config

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "allowlist.hpp"
+
+#include <fnmatch.h>
+
+namespace injection_plugin {
+
+bool GlobList::matches(std::string_view value) const
+{
+    const std::string text(value);
+    for (const auto &pattern : patterns_) {
+        if (fnmatch(pattern.c_str(), text.c_str(), 0) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<std::string> preload_libraries(std::string_view value)
+{
+    std::vector<std::string> libraries;
+    std::size_t start = 0;
+    while (start < value.size()) {
+        auto end = value.find_first_of(" :\t\n", start);
+        if (end == std::string_view::npos) {
+            end = value.size();
+        }
+        if (end > start) {
+            libraries.emplace_back(value.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return libraries;
+}
+
+bool preload_allowed(std::string_view value, const GlobList &allowed)
+{
+    auto libraries = preload_libraries(value);
+    if (libraries.empty()) {
+        return false;
+    }
+    for (const auto &library : libraries) {
+        if (!allowed.matches(library)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace injection_plugin

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+// Allow lists of the injection plugin's configuration: shell glob patterns
+// (fnmatch) that exempt known, intended behaviour from a rule.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace injection_plugin {
+
+class GlobList {
+public:
+    GlobList() = default;
+    explicit GlobList(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {}
+
+    // True when @value matches one of the patterns. '*' also matches '/', so
+    // "*/libjemalloc.so*" covers every directory a library may be installed in.
+    bool matches(std::string_view value) const;
+    bool empty() const { return patterns_.empty(); }
+    const std::vector<std::string> &patterns() const { return patterns_; }
+
+private:
+    std::vector<std::string> patterns_;
+};
+
+// The libraries an LD_PRELOAD value names: the dynamic loader separates them
+// with spaces or colons. Empty for a value that preloads nothing.
+std::vector<std::string> preload_libraries(std::string_view value);
+
+// True when every library @value preloads is allowed; false for a value that
+// preloads nothing, which is no finding to allow.
+bool preload_allowed(std::string_view value, const GlobList &allowed);
+
+} // namespace injection_plugin

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detector.hpp"
+
+#include <string>
+
+namespace injection_plugin {
+namespace {
+
+Policy read_policy(const vigil::Config &config)
+{
+    Policy policy;
+    policy.allowed_tracers = GlobList(config.get_list("allowed_tracers"));
+    policy.allowed_preload_libraries = GlobList(config.get_list("allowed_preload_libraries"));
+    policy.allowed_memfd_names = GlobList(config.get_list("allowed_memfd_names"));
+    for (const auto &id : config.get_list("disabled_rules")) {
+        auto rule = rule_by_id(id);
+        if (!rule) {
+            throw vigil::ConfigError("disabled_rules: no rule named " + id);
+        }
+        policy.disabled.set(static_cast<std::size_t>(*rule));
+    }
+    return policy;
+}
+
+} // namespace
+
+InjectionDetector::InjectionDetector(vigil::Host host, const vigil::Config &config)
+    : Detector(host),
+      policy_(read_policy(config)),
+      containers_only_(config.get_bool("containers_only")),
+      allowed_(host.counter("allowed_findings", "Findings not alerted on because the configuration allows them")),
+      malformed_(host.counter("malformed_records", "Records too short for their kind, ignored"))
+{
+}
+
+void InjectionDetector::configure_bpf(const vigil::BpfSetup &setup)
+{
+    // The kernel side drops host processes early; user space still makes the exact call (on_event).
+    setup.set_constant(bpf_object_name, "containers_only", containers_only_);
+}
+
+void InjectionDetector::on_event(const vigil::Event &event)
+{
+    // The kernel's test is a superset ("may be in a container"); the sensor's cgroup view is exact.
+    if (containers_only_ && !event.in_container()) {
+        return;
+    }
+    bool well_formed = false;
+    switch (event.kind()) {
+    case INJECTION_KIND_PTRACE:
+        if (const auto *record = event.as<injection_ptrace>()) {
+            on_ptrace(event, *record);
+            well_formed = true;
+        }
+        break;
+    case INJECTION_KIND_VM_WRITEV:
+        if (const auto *record = event.as<injection_vm_writev>()) {
+            on_vm_writev(event, *record);
+            well_formed = true;
+        }
+        break;
+    case INJECTION_KIND_OPEN:
+        if (const auto *record = event.as<injection_open>()) {
+            on_open(event, *record);
+            well_formed = true;
+        }
+        break;
+    case INJECTION_KIND_EXEC:
+        if (const auto *record = event.as<injection_exec>()) {
+            on_exec(event, *record);
+            well_formed = true;
+        }
+        break;
+    default:
+        return; // not ours: a core kind the plugin did not subscribe to never arrives
+    }
+    if (!well_formed) {
+        malformed_.add();
+    }
+}
+
+bool InjectionDetector::admit(const Judgement &judgement) const
+{
+    switch (judgement.disposition) {
+    case Disposition::alert:
+        return true;
+    case Disposition::allowed:
+        allowed_.add();
+        return false;
+    case Disposition::disabled:
+        return false;
+    }
+    return false;
+}
+
+Caller InjectionDetector::caller_of(const vigil::Event &event) const
+{
+    Caller caller;
+    caller.ns_tgid = event.header().ns_tgid;
+    if (const auto *process = event.process(); process != nullptr && process->exe != nullptr) {
+        caller.exe = process->exe;
+    }
+    return caller;
+}
+
+} // namespace injection_plugin

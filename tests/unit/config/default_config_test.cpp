@@ -1,0 +1,50 @@
+#include <doctest/doctest.h>
+
+#include "core/config/config.hpp"
+#include "core/config/config_schema.hpp"
+#include "tests/unit/config/config_test_support.hpp"
+
+using namespace vigil::config;
+using vigil::config::testing::joined;
+
+namespace {
+
+const std::string default_config_path = std::string(VIGIL_TEST_FIXTURES) + "/../../conf/vigil.toml";
+
+} // namespace
+
+TEST_SUITE("config")
+{
+    TEST_CASE("default config: conf/vigil.toml is valid and states the defaults")
+    {
+        auto config = load_config(default_config_path);
+        REQUIRE_MESSAGE(config.has_value(), joined(config.error()));
+        CHECK(config->sensor == SensorConfig{});
+        CHECK(config->alerts == AlertsConfig{});
+
+        REQUIRE(config->detectors.size() == 1);
+        CHECK(config->detectors[0].name == "injection");
+        CHECK(config->detectors[0].enabled);
+        REQUIRE(config->outputs.size() == 2);
+        CHECK(config->outputs[0].name == "stdout");
+        CHECK(config->outputs[0].enabled);
+        CHECK(config->outputs[1].name == "jsonl");
+        CHECK_FALSE(config->outputs[1].enabled);
+    }
+
+    TEST_CASE("default config: conf/vigil.toml shows every core key with its default")
+    {
+        auto config = load_config(default_config_path);
+        REQUIRE_MESSAGE(config.has_value(), joined(config.error()));
+        for (const auto &description : describe_core_settings()) {
+            CAPTURE(description.key);
+            auto node = config->document->at_path(description.key);
+            REQUIRE(node);
+            // Reparse the documented default to compare values, not spellings.
+            auto expected = toml::parse("value = " + description.default_value, std::string_view{"default"});
+            toml::table actual;
+            actual.insert("value", *node.node());
+            CHECK(actual == expected);
+        }
+    }
+}

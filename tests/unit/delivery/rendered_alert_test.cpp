@@ -1,0 +1,93 @@
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "core/delivery/backoff.hpp"
+#include "core/delivery/rendered_alert.hpp"
+#include "core/delivery/request_buffer.hpp"
+
+using namespace std::chrono_literals;
+using namespace vigil::delivery;
+using vigil::alerts::Alert;
+
+TEST_CASE("delivery: the ABI view of a rendered alert points into it")
+{
+    Alert alert;
+    alert.time_unix_ns = 42;
+    alert.rule = "injection.ptrace_attach";
+    alert.plugin = "injection";
+    alert.severity = VIGIL_SEVERITY_HIGH;
+    alert.summary = "summary";
+    alert.tactics = {{"TA0005", "Defense Evasion"}};
+    alert.techniques = {{"T1055.008", "Ptrace"}, {"T1611", "Escape to Host"}};
+    alert.process = vigil::alerts::ProcessContext{1234, 1234, 0, 0, "/injector", "", {}};
+    alert.container = vigil::alerts::ContainerContext{"abc", "containerd"};
+    alert.k8s.node = "node-1";
+    alert.k8s.pod_uid = "uid-1";
+    alert.repeat = vigil::alerts::Repeat{7, 1, 2};
+
+    RenderedAlert rendered(alert);
+    const vigil_alert &view = *rendered.view();
+    CHECK(view.struct_size == sizeof(vigil_alert));
+    CHECK(std::string_view(view.json, view.json_size) == rendered.json());
+    CHECK(rendered.json() == vigil::alerts::to_json(alert));
+    CHECK(view.json[view.json_size] == '\0');
+    CHECK(std::string_view(view.rule) == "injection.ptrace_attach");
+    CHECK(std::string_view(view.plugin) == "injection");
+    CHECK(std::string_view(view.summary) == "summary");
+    CHECK(view.severity == VIGIL_SEVERITY_HIGH);
+    CHECK(view.time_unix_ns == 42);
+    REQUIRE(view.tactic_count == 1);
+    CHECK(std::string_view(view.tactics[0].id) == "TA0005");
+    REQUIRE(view.technique_count == 2);
+    CHECK(view.techniques[1].struct_size == sizeof(vigil_attack_ref));
+    CHECK(std::string_view(view.techniques[1].id) == "T1611");
+    CHECK(view.pid == 1234);
+    CHECK(std::string_view(view.exe) == "/injector");
+    CHECK(std::string_view(view.container_id) == "abc");
+    CHECK(std::string_view(view.pod_uid) == "uid-1");
+    CHECK(std::string_view(view.node) == "node-1");
+    CHECK(view.repeat_count == 7);
+
+    Alert host;
+    host.rule = "r";
+    RenderedAlert host_rendered(host);
+    CHECK(host_rendered.view()->container_id == nullptr);
+    CHECK(host_rendered.view()->pod_uid == nullptr);
+    CHECK(host_rendered.view()->pid == 0);
+    CHECK(std::string_view(host_rendered.view()->exe).empty());
+    CHECK(host_rendered.view()->repeat_count == 0);
+}
+
+TEST_CASE("delivery: backoff grows with full jitter and honours retry_after")
+{
+    Backoff backoff(BackoffLimits{100ms, 800ms});
+    for (auto ceiling : {100ms, 200ms, 400ms, 800ms, 800ms, 800ms}) {
+        auto wait = backoff.next();
+        CHECK(wait >= 0ms);
+        CHECK(wait <= ceiling);
+    }
+    CHECK(backoff.next(5000ms) == 5000ms);
+    backoff.reset();
+    CHECK(backoff.next() <= 100ms);
+    // A receiver asking for hours is capped at ten minutes.
+    CHECK(backoff.next(std::chrono::hours{5}) == 10min);
+}
+
+TEST_CASE("delivery: the request buffer appends through the ABI and is bounded")
+{
+    RequestBuffer buffer;
+    const vigil_buffer *abi = buffer.abi();
+    CHECK(abi->struct_size == sizeof(vigil_buffer));
+    CHECK(abi->append(abi->context, "abc", 3) == 0);
+    CHECK(abi->append(abi->context, nullptr, 0) == 0);
+    CHECK(abi->append(abi->context, "def", 3) == 0);
+    CHECK(buffer.bytes() == "abcdef");
+    CHECK(abi->append(abi->context, nullptr, 1) == -EINVAL);
+    // The size is checked before anything is read.
+    CHECK(abi->append(abi->context, "x", RequestBuffer::max_request_bytes) == -E2BIG);
+    buffer.clear();
+    CHECK(buffer.bytes().empty());
+}
