@@ -14,7 +14,7 @@ void InjectionDetector::on_exec(const vigil::Event &event, const injection_exec 
     const std::string exe_name(field_text(record.exe_name));
     const std::string filename(field_text(record.filename));
     const std::string ld_preload(field_text(record.ld_preload));
-    ExecImage image{record.flags, exe_name, filename, ld_preload};
+    ExecImage image{record.flags, exe_name, filename, ld_preload, event.in_container()};
 
     for (const auto &judgement : judge_exec(image, policy_).all()) {
         if (!admit(judgement)) {

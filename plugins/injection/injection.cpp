@@ -25,8 +25,8 @@ constexpr std::array config_keys{
                "Libraries (paths or fnmatch globs) LD_PRELOAD may name without an alert, such as "
                "\"*/libjemalloc.so*\"."),
     config_key("allowed_memfd_names", VIGIL_CONFIG_STRING_LIST, "[\"runc_cloned:/proc/self/exe\"]",
-               "memfd_create() names (fnmatch globs) whose exec is expected; runc re-executes itself from "
-               "\"runc_cloned:/proc/self/exe\"."),
+               "memfd_create() names (fnmatch globs) whose exec by a host process is expected; runc "
+               "re-executes itself from \"runc_cloned:/proc/self/exe\". Never applies inside a container."),
     config_key("disabled_rules", VIGIL_CONFIG_STRING_LIST, "[]",
                "Rule ids to switch off, such as \"injection.ld_preload_env\"."),
 };

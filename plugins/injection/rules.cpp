@@ -149,8 +149,11 @@ ExecJudgements judge_exec(const ExecImage &image, const Policy &policy)
     auto add = [&](const Judgement &judgement) { judgements.items[judgements.count++] = judgement; };
 
     if ((image.flags & INJECTION_EXEC_MEMFD) != 0) {
+        // The runtime's own re-exec happens on the host, before the container exists; inside a
+        // container a memfd named like the runtime's is an attacker's disguise, not the runtime.
         auto name = memfd_name(image.exe_name).value_or(image.exe_name);
-        add(judge(Rule::memfd_exec, false, policy.allowed_memfd_names.matches(name), policy));
+        bool allowed = !image.in_container && policy.allowed_memfd_names.matches(name);
+        add(judge(Rule::memfd_exec, false, allowed, policy));
     }
     if ((image.flags & INJECTION_EXEC_DEV_SHM) != 0) {
         add(judge(Rule::shm_exec, false, false, policy));

@@ -51,7 +51,7 @@ std::span<const vigil_attack_ref> all_techniques();
 struct Policy {
     GlobList allowed_tracers;           // exe paths that may ptrace, write process memory
     GlobList allowed_preload_libraries; // libraries LD_PRELOAD may name
-    GlobList allowed_memfd_names;       // memfd_create() names that may be exec'd
+    GlobList allowed_memfd_names;       // memfd_create() names host processes may exec
     std::bitset<rule_count> disabled;
 
     bool enabled(Rule rule) const { return !disabled.test(static_cast<std::size_t>(rule)); }
@@ -103,6 +103,7 @@ struct ExecImage {
     std::string_view exe_name;  // the executable's file name
     std::string_view filename;  // the path exec was given
     std::string_view ld_preload;
+    bool in_container = false; // the memfd allow-list only ever excuses host processes
 };
 // Up to one judgement per rule an exec can break (memfd, /dev/shm, LD_PRELOAD).
 struct ExecJudgements {

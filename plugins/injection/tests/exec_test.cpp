@@ -22,15 +22,23 @@ TEST_CASE("exec of a memfd")
     CHECK(alert.event_kind == INJECTION_KIND_EXEC);
 }
 
-TEST_CASE("runc re-executing itself from a memfd is allowed by default, and only that name")
+TEST_CASE("runc re-executing itself from a memfd on the host is allowed by default, and only that name")
+{
+    Sensor sensor;
+    sensor.start();
+    sensor.host.deliver(sensor.exec(debugger, INJECTION_EXEC_MEMFD, "memfd:runc_cloned:/proc/self/exe", "/dev/fd/5"));
+    CHECK(sensor.alerts().empty());
+    CHECK(sensor.host.metric("injection_allowed_findings") == 1);
+    sensor.host.deliver(sensor.exec(debugger, INJECTION_EXEC_MEMFD, "memfd:runc_cloned:x", "/dev/fd/5"));
+    CHECK(sensor.only_alert().evidence_at("memfd_name") == "runc_cloned:x");
+}
+
+TEST_CASE("inside a container, a memfd disguised with the runtime's name still alerts")
 {
     Sensor sensor;
     sensor.start();
     sensor.host.deliver(sensor.exec(attacker, INJECTION_EXEC_MEMFD, "memfd:runc_cloned:/proc/self/exe", "/dev/fd/5"));
-    CHECK(sensor.alerts().empty());
-    CHECK(sensor.host.metric("injection_allowed_findings") == 1);
-    sensor.host.deliver(sensor.exec(attacker, INJECTION_EXEC_MEMFD, "memfd:runc_cloned:x", "/dev/fd/5"));
-    CHECK(sensor.only_alert().evidence_at("memfd_name") == "runc_cloned:x");
+    CHECK(sensor.only_alert().rule == "injection.memfd_exec");
 }
 
 TEST_CASE("allowed_memfd_names replaces the default")
@@ -38,9 +46,9 @@ TEST_CASE("allowed_memfd_names replaces the default")
     Sensor sensor;
     sensor.host.set_option_literal("allowed_memfd_names", "[\"jit-*\"]");
     sensor.start();
-    sensor.host.deliver(sensor.exec(attacker, INJECTION_EXEC_MEMFD, "memfd:jit-1234", "/dev/fd/3"));
+    sensor.host.deliver(sensor.exec(debugger, INJECTION_EXEC_MEMFD, "memfd:jit-1234", "/dev/fd/3"));
     CHECK(sensor.alerts().empty());
-    sensor.host.deliver(sensor.exec(attacker, INJECTION_EXEC_MEMFD, "memfd:runc_cloned:/proc/self/exe", "/dev/fd/3"));
+    sensor.host.deliver(sensor.exec(debugger, INJECTION_EXEC_MEMFD, "memfd:runc_cloned:/proc/self/exe", "/dev/fd/3"));
     CHECK(sensor.only_alert().rule == "injection.memfd_exec");
 }
 
