@@ -57,7 +57,10 @@ constexpr vigil_config_key config_keys[] = {
     vigil::config_key("canary_name", VIGIL_CONFIG_STRING, "\"vigil-canary\"",
                       "file name whose deletion raises the alert (1 to 15 characters)"),
 };
-constexpr vigil_bpf_program programs[] = {vigil::bpf_program("canary_unlinkat")};
+constexpr vigil_bpf_program programs[] = {
+    vigil::bpf_program("canary_unlinkat"),
+    vigil::bpf_program("canary_unlink", nullptr, 0, VIGIL_PROGRAM_OPTIONAL), // no unlink(2) on arm64
+};
 constexpr const char *ring_buffers[] = {"canary_events"};
 
 const vigil_bpf_object objects[] = {vigil::bpf_object("canary", canary__elf_bytes, programs, ring_buffers)};

@@ -6,11 +6,11 @@
 #include <vigil/bpf/event.h>
 
 #define CANARY_KIND_REMOVED (VIGIL_KIND_PLUGIN_BASE + 0)
-#define CANARY_NAME_SIZE 64
+#define CANARY_NAME_SIZE 256
 
 struct canary_removed {
 	struct vigil_event_header header;
-	char name[CANARY_NAME_SIZE]; /* the path as passed to unlinkat() */
+	char name[CANARY_NAME_SIZE]; /* the path as passed to unlink() or unlinkat(), truncated */
 };
 
 #endif
