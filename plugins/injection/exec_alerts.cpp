@@ -16,7 +16,9 @@ void InjectionDetector::on_exec(const vigil::Event &event, const injection_exec 
     const std::string ld_preload(field_text(record.ld_preload));
     ExecImage image{record.flags, exe_name, filename, ld_preload, event.in_container()};
 
-    for (const auto &judgement : judge_exec(image, policy_).all()) {
+    // Named, not iterated in place: all() is a view into the judgements, which must outlive the loop.
+    const auto judgements = judge_exec(image, policy_);
+    for (const auto &judgement : judgements.all()) {
         if (!admit(judgement)) {
             continue;
         }

@@ -35,7 +35,9 @@ vigil_process_exec exec_event(const vigil_event_header &event_header, const char
     event.process_start_ns = event_header.tgid * 10;
     std::strcpy(event.filename, filename);
     event.filename_size = static_cast<uint16_t>(std::strlen(filename) + 1);
-    std::memcpy(event.args, arguments.data(), arguments.size());
+    if (!arguments.empty()) {
+        std::memcpy(event.args, arguments.data(), arguments.size());
+    }
     event.args_size = static_cast<uint16_t>(arguments.size());
     return event;
 }
