@@ -1,0 +1,27 @@
+// Benchmark floor: a detector whose only program is empty, so a run with it
+// measures what attaching anything to sys_enter_openat costs.
+#include <vigil/detector.hpp>
+
+#include "empty_probe.skel.h"
+
+namespace {
+
+class EmptyProbe final : public vigil::Detector {
+public:
+    EmptyProbe(vigil::Host host, const vigil::Config &) : Detector(host) {}
+    void on_event(const vigil::Event &) override {}
+};
+
+constexpr vigil_bpf_program programs[] = {vigil::bpf_program("empty_openat")};
+const vigil_bpf_object objects[] = {vigil::bpf_object("empty_probe", empty_probe__elf_bytes, programs, {})};
+
+const vigil_plugin_descriptor descriptor = vigil::describe_detector<EmptyProbe>({
+    .name = "empty_probe",
+    .version = "1.0.0",
+    .description = "benchmark: an empty program on sys_enter_openat",
+    .bpf_objects = objects,
+});
+
+} // namespace
+
+VIGIL_EXPORT_PLUGIN(descriptor)
