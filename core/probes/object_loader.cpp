@@ -150,7 +150,14 @@ std::expected<bpf_object *, std::string> load_what_loads(const std::string &obje
             return std::unexpected("BPF object " + object_name + " does not load: " + whole_reason);
         }
     }
-    return std::unexpected(std::string("no program of the object could load"));
+    // Say why: usually every program failed for one reason (no permission, no BTF).
+    std::string reasons;
+    for (const auto &report : reports) {
+        if (report.state == ProgramState::load_failed && reasons.find(report.reason) == std::string::npos) {
+            reasons += (reasons.empty() ? "" : "; ") + report.name + ": " + report.reason;
+        }
+    }
+    return std::unexpected("BPF object " + object_name + ": no program could load (" + reasons + ")");
 }
 
 // Attaches, group by group, the most preferred level whose programs all attach.

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/probes/attach_type.hpp"
+#include "core/probes/bpf_permission.hpp"
 #include "core/probes/load_time_constants.hpp"
 #include "core/probes/tracefs.hpp"
 #include "core/processes/proc_reader.hpp"
@@ -111,6 +112,10 @@ int Sensor::start()
         spdlog::info("{}", note);
     }
 
+    if (auto problem = probes::bpf_permission_problem()) {
+        spdlog::error("{}", *problem);
+        return 1;
+    }
     auto tracefs = probes::ensure_tracefs(config_.sensor.mount_tracefs);
     if (tracefs.available) {
         spdlog::log(tracefs.mounted_now ? spdlog::level::info : spdlog::level::debug, "tracefs {}", tracefs.detail);
@@ -134,7 +139,9 @@ int Sensor::start()
                                                  metrics_);
     drain_ = std::make_unique<events::DrainLoop>();
 
-    load_core_probes();
+    if (!load_core_probes()) {
+        return 1;
+    }
     start_outputs(*plan);
     start_detectors(*plan);
 
@@ -182,7 +189,7 @@ void Sensor::start_processes()
     spdlog::debug("process table seeded with {} processes from {}", seeded, config_.sensor.host_proc);
 }
 
-void Sensor::load_core_probes()
+bool Sensor::load_core_probes()
 {
     auto spec = core_lifecycle_spec();
     probes::LoadSettings settings;
@@ -191,8 +198,9 @@ void Sensor::load_core_probes()
         set_common_constants(object, spec, host_namespaces_, 0);
     });
     if (!loaded) {
-        spdlog::error("core probes did not load: {}; processes are known from /proc only", loaded.error());
-        return;
+        // Without its lifecycle probes the sensor cannot follow a single process: refuse to run blind.
+        spdlog::error("core probes did not load, so the sensor cannot run: {}", loaded.error());
+        return false;
     }
     report_programs(**loaded);
     core_probes_ = std::move(*loaded);
@@ -200,8 +208,10 @@ void Sensor::load_core_probes()
         std::string error;
         if (!drain_->add_ring("core", ring, router_->core_records(), error)) {
             spdlog::error("core ring {}: {}", ring.name, error);
+            return false;
         }
     }
+    return true;
 }
 
 bool Sensor::load_detector_objects(RunningPlugin &plugin)

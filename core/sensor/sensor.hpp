@@ -33,8 +33,9 @@ public:
     Sensor(const Sensor &) = delete;
     Sensor &operator=(const Sensor &) = delete;
 
-    // Loads and starts everything. Returns 0, 2 for a configuration error found
-    // while matching plugins (nothing started), or 1 when nothing could run.
+    // Loads and starts everything. Returns 0; 2 for a configuration error found
+    // while matching plugins (nothing started); 1 when the sensor cannot watch
+    // anything (no permission to load BPF programs, core probes refused).
     int start();
     // Drains until @stop becomes true.
     void run(const std::atomic<bool> &stop);
@@ -44,7 +45,7 @@ public:
 private:
     void start_containers();
     void start_processes();
-    void load_core_probes();
+    bool load_core_probes();
     void start_detectors(PluginPlan &plan);
     void start_outputs(PluginPlan &plan);
     bool load_detector_objects(RunningPlugin &plugin);
