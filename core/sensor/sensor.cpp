@@ -178,7 +178,8 @@ void Sensor::start_containers()
 void Sensor::start_processes()
 {
     processes_ = std::make_unique<processes::ProcessTable>(config_.sensor.process_table_size, exited_process_grace_ns);
-    auto mount = containers::find_cgroup2_mount().value_or("");
+    // The hierarchy start_containers() found: a /proc/<pid>/cgroup path below it names a cgroup by its inode.
+    const auto &mount = cgroups_->mount_point();
     auto seeded = processes::seed_from_proc(*processes_, config_.sensor.host_proc, [&](std::string_view path) {
         struct stat status {};
         if (mount.empty() || stat((mount + std::string(path)).c_str(), &status) != 0) {
