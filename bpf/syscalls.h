@@ -22,6 +22,24 @@
 #define VIGIL_NR_execve 59
 #define VIGIL_NR_execveat 322
 #define VIGIL_NR_openat2 437
+#define VIGIL_NR_socket 41
+#define VIGIL_NR_connect 42
+#define VIGIL_NR_sendto 44
+#define VIGIL_NR_sendmsg 46
+#define VIGIL_NR_sendmmsg 307
+#define VIGIL_NR_mount 165
+#define VIGIL_NR_chroot 161
+#define VIGIL_NR_pivot_root 155
+#define VIGIL_NR_setns 308
+#define VIGIL_NR_unshare 272
+#define VIGIL_NR_init_module 175
+#define VIGIL_NR_finit_module 313
+#define VIGIL_NR_bpf 321
+#define VIGIL_NR_open_tree 428
+#define VIGIL_NR_move_mount 429
+#define VIGIL_NR_fsopen 430
+#define VIGIL_NR_fsconfig 431
+#define VIGIL_NR_fsmount 432
 
 static __always_inline unsigned long vigil_raw_syscall_arg(struct pt_regs *regs, int index)
 {
@@ -48,6 +66,24 @@ static __always_inline long vigil_raw_syscall_nr(struct pt_regs *regs)
 #define VIGIL_NR_execve 221
 #define VIGIL_NR_execveat 281
 #define VIGIL_NR_openat2 437
+#define VIGIL_NR_socket 198
+#define VIGIL_NR_connect 203
+#define VIGIL_NR_sendto 206
+#define VIGIL_NR_sendmsg 211
+#define VIGIL_NR_sendmmsg 269
+#define VIGIL_NR_mount 40
+#define VIGIL_NR_chroot 51
+#define VIGIL_NR_pivot_root 41
+#define VIGIL_NR_setns 268
+#define VIGIL_NR_unshare 97
+#define VIGIL_NR_init_module 105
+#define VIGIL_NR_finit_module 273
+#define VIGIL_NR_bpf 280
+#define VIGIL_NR_open_tree 428
+#define VIGIL_NR_move_mount 429
+#define VIGIL_NR_fsopen 430
+#define VIGIL_NR_fsconfig 431
+#define VIGIL_NR_fsmount 432
 
 static __always_inline unsigned long vigil_raw_syscall_arg(struct pt_regs *regs, int index)
 {

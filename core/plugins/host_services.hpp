@@ -17,6 +17,7 @@ public:
     virtual uint32_t process_ancestry(uint32_t tgid, const vigil_process **ancestors, uint32_t capacity) = 0;
     virtual const vigil_container *find_container(uint64_t cgroup_id) = 0;
     virtual const vigil_process *find_process_in_namespace(uint32_t pid_ns, uint32_t ns_tgid) = 0;
+    virtual const vigil_host_info *host_info() = 0;
     virtual uint32_t metric_register(const std::string &name, const std::string &help) = 0;
     virtual void metric_add(uint32_t metric, uint64_t delta) = 0;
 };

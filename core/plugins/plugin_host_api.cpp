@@ -59,6 +59,7 @@ PluginHostApi::PluginHostApi(std::string plugin_name, HostServices &services)
     api_.metric_add = metric_add;
     api_.now_ns = now_ns;
     api_.find_process_in_namespace = find_process_in_namespace;
+    api_.host_info = host_info;
 }
 
 bool PluginHostApi::admit_log_line()
@@ -146,5 +147,7 @@ const vigil_process *PluginHostApi::find_process_in_namespace(void *context, uin
                    [&] { return self(context).services_.find_process_in_namespace(pid_ns, ns_tgid); },
                    static_cast<const vigil_process *>(nullptr));
 }
+
+const vigil_host_info *PluginHostApi::host_info(void *context) { return self(context).services_.host_info(); }
 
 } // namespace vigil::plugins

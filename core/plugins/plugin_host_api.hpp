@@ -34,6 +34,7 @@ private:
     static void metric_add(void *context, uint32_t metric, uint64_t delta);
     static uint64_t now_ns(void *context);
     static const vigil_process *find_process_in_namespace(void *context, uint32_t pid_ns, uint32_t ns_tgid);
+    static const vigil_host_info *host_info(void *context);
 
     bool admit_log_line();
 

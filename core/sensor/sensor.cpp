@@ -135,8 +135,9 @@ int Sensor::start()
     alert_context_ = std::make_unique<AlertContext>(*processes_, node_name_);
     pipeline_ = std::make_unique<alerts::AlertPipeline>(uint64_t{config_.alerts.dedup_window_s} * second_ns,
                                                         config_.alerts.dedup_max_keys);
-    services_ = std::make_unique<SensorServices>(*processes_, *containers_, *router_, *alert_context_, *pipeline_,
-                                                 metrics_);
+    services_ = std::make_unique<SensorServices>(
+        *processes_, *containers_, *router_, *alert_context_, *pipeline_, metrics_,
+        NodeFacts{node_name_, config_.sensor.host_proc, cgroups_->mount_point(), host_namespaces_});
     drain_ = std::make_unique<events::DrainLoop>();
 
     if (!load_core_probes()) {

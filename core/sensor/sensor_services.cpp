@@ -11,10 +11,13 @@ namespace vigil::sensor {
 
 SensorServices::SensorServices(processes::ProcessTable &processes, containers::ContainerResolver &containers,
                                const EventRouter &router, const AlertContext &context,
-                               alerts::AlertPipeline &pipeline, metrics::Registry &metrics)
+                               alerts::AlertPipeline &pipeline, metrics::Registry &metrics, NodeFacts node)
     : processes_(processes), containers_(containers), router_(router), context_(context), pipeline_(pipeline),
-      metrics_(metrics)
+      metrics_(metrics), node_(std::move(node))
 {
+    host_info_ = vigil_host_info{sizeof(vigil_host_info), node_.node_name.c_str(), node_.proc_root.c_str(),
+                                 node_.cgroup2_root.c_str(), node_.namespaces.mnt_ns, node_.namespaces.pid_ns,
+                                 node_.namespaces.net_ns};
 }
 
 void SensorServices::declare(const plugins::PluginDescriptor &descriptor)

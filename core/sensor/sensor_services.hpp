@@ -14,14 +14,23 @@
 #include "core/processes/process_table.hpp"
 #include "core/sensor/alert_context.hpp"
 #include "core/sensor/event_router.hpp"
+#include "core/sensor/host_namespaces.hpp"
 
 namespace vigil::sensor {
+
+// What plugins may ask about the node (vigil_host_info).
+struct NodeFacts {
+    std::string node_name;
+    std::string proc_root;
+    std::string cgroup2_root;
+    HostNamespaces namespaces;
+};
 
 class SensorServices : public plugins::HostServices {
 public:
     SensorServices(processes::ProcessTable &processes, containers::ContainerResolver &containers,
                    const EventRouter &router, const AlertContext &context, alerts::AlertPipeline &pipeline,
-                   metrics::Registry &metrics);
+                   metrics::Registry &metrics, NodeFacts node);
 
     // What each plugin declared it can raise, to catch alerts outside it.
     void declare(const plugins::PluginDescriptor &descriptor);
@@ -31,6 +40,7 @@ public:
     uint32_t process_ancestry(uint32_t tgid, const vigil_process **ancestors, uint32_t capacity) override;
     const vigil_container *find_container(uint64_t cgroup_id) override;
     const vigil_process *find_process_in_namespace(uint32_t pid_ns, uint32_t ns_tgid) override;
+    const vigil_host_info *host_info() override { return &host_info_; }
     uint32_t metric_register(const std::string &name, const std::string &help) override;
     void metric_add(uint32_t metric, uint64_t delta) override;
 
@@ -46,6 +56,8 @@ private:
     const AlertContext &context_;
     alerts::AlertPipeline &pipeline_;
     metrics::Registry &metrics_;
+    NodeFacts node_;
+    vigil_host_info host_info_{}; // points into node_
     std::set<std::pair<std::string, std::string>> declared_;   // (plugin, ATT&CK id)
     std::set<std::pair<std::string, std::string>> warned_;
     std::array<const processes::ProcessEntry *, AlertContext::max_ancestry> ancestry_scratch_{};

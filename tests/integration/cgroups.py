@@ -16,9 +16,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# Where the ledger lives: on tmpfs like the cgroups themselves, so a reboot
-# clears both together and the ledger never names cgroups from an older boot.
-LEDGER = Path("/run/vigil-test/cgroup-ledger")
+# Where the test harness keeps its state (runc's, the ledger): on tmpfs like
+# the cgroups themselves, so a reboot clears both together and the ledger never
+# names cgroups from an older boot. VIGIL_TEST_STATE_DIR gives a run its own,
+# so that two runs on one machine do not sweep each other's containers.
+STATE_DIR = Path(os.environ.get("VIGIL_TEST_STATE_DIR", "/run/vigil-test"))
+LEDGER = STATE_DIR / "cgroup-ledger"
 
 QOS_CLASSES = ("guaranteed", "burstable", "besteffort")
 

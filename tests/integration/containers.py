@@ -27,7 +27,7 @@ import cgroups
 from programs import executable_problem
 
 # runc keeps its state here, apart from any other runc user on the machine.
-RUNC_ROOT = Path("/run/vigil-test/runc")
+RUNC_ROOT = cgroups.STATE_DIR / "runc"
 NAME_PREFIX = "vigil-test-"
 BUSYBOX = Path("/bin/busybox")
 
@@ -114,6 +114,36 @@ class Bind:
     readonly: bool = True
 
 
+def _all_capabilities() -> list:
+    """Every capability this kernel knows, by name, as Kubernetes grants a
+    privileged container; less those outside the harness's own bounding set
+    (some VMs withhold CAP_SYS_RESOURCE), which runc could not grant."""
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    status = Path("/proc/self/status").read_text()
+    bounding = int(next(line.split()[1] for line in status.splitlines() if line.startswith("CapBnd:")), 16)
+    names = ("CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP "
+             "LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER "
+             "SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE "
+             "SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP "
+             "MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF "
+             "CHECKPOINT_RESTORE").split()
+    return [f"CAP_{name}" for bit, name in enumerate(names[:last + 1]) if bounding & (1 << bit)]
+
+
+def _make_privileged(config) -> None:
+    """What `securityContext.privileged: true` gives a pod: every
+    capability, /proc and /sys unmasked and writable, every device allowed."""
+    granted = _all_capabilities()
+    config["process"]["capabilities"] = {"bounding": granted, "effective": granted, "permitted": granted}
+    linux = config["linux"]
+    linux.pop("maskedPaths", None)
+    linux.pop("readonlyPaths", None)
+    linux.setdefault("resources", {})["devices"] = [{"allow": True, "access": "rwm"}]
+    for mount in config["mounts"]:
+        if mount["destination"] == "/sys":
+            mount["options"] = [option for option in mount["options"] if option != "ro"]
+
+
 class Container:
     """One runc container in the kubelet's cgroup layout.
 
@@ -123,7 +153,7 @@ class Container:
 
     def __init__(self, rootfs: Rootfs, workdir: Path, args=IDLE_ARGS, env=None, qos="burstable",
                  host_pid=False, capabilities=(), binds=(), readonly_rootfs=False,
-                 network_namespace=True, dev_shm_exec=False):
+                 network_namespace=True, dev_shm_exec=False, privileged=False):
         self.id = secrets.token_hex(32)
         self.pod_uid = str(uuid.uuid4())
         self.name = NAME_PREFIX + self.id[:12]
@@ -145,6 +175,8 @@ class Container:
         config = json.loads(config_path.read_text())
         self._configure(config, rootfs_path, list(args), env or {}, capabilities, binds,
                         readonly_rootfs, host_pid, network_namespace, dev_shm_exec)
+        if privileged:
+            _make_privileged(config)
         config_path.write_text(json.dumps(config, indent=2))
 
     def _configure(self, config, rootfs_path, args, env, capabilities, binds, readonly_rootfs,

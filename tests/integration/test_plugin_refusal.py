@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import cgroups
+
 from alerts import Match
 from injector import CONTAINER_OPTIONS, SENSOR_CONFIG, run_behaviour
 from vigil_binary import default_plugin_dir
@@ -15,7 +17,7 @@ from vigil_binary import default_plugin_dir
 # Below /run, whose every parent is root's and not world-writable (unlike
 # /tmp), and free of symlinks (the sensor names files by their real path):
 # the only untrusted thing about the copies is what a test does on purpose.
-PLUGIN_COPIES = Path("/run/vigil-test/plugin-dirs")
+PLUGIN_COPIES = cgroups.STATE_DIR / "plugin-dirs"
 
 
 @pytest.fixture

@@ -71,6 +71,15 @@ public:
         return api_->find_process_in_namespace(api_->context, pid_ns, ns_tgid);
     }
 
+    // The node's name, procfs and cgroup v2 paths and namespaces, or nullptr on a host older than ABI 1.1.
+    const vigil_host_info *host_info() const
+    {
+        if (!VIGIL_HAS_FIELD(api_, vigil_host_api, host_info)) {
+            return nullptr;
+        }
+        return api_->host_info(api_->context);
+    }
+
     const vigil_container *find_container(uint64_t cgroup_id) const
     {
         return api_->find_container(api_->context, cgroup_id);

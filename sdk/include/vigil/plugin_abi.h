@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 0
+#define VIGIL_ABI_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -267,6 +267,17 @@ struct vigil_alert_request {
 	const char *dedup_key;
 };
 
+/* Facts about the node the sensor runs on (ABI 1.1). Host-owned, valid for the plugin's lifetime. */
+struct vigil_host_info {
+	uint32_t struct_size;
+	const char *node_name;
+	const char *proc_root;    /* the host's procfs: "/proc", or where it is mounted in the sensor's container */
+	const char *cgroup2_root; /* the cgroup v2 mount point vigil_container.cgroup_path is relative to; "" if none */
+	uint32_t mnt_ns;          /* the host's mount, pid and network namespace inums */
+	uint32_t pid_ns;
+	uint32_t net_ns;
+};
+
 /* Callbacks the host implements. */
 struct vigil_host_api {
 	uint32_t struct_size;
@@ -297,6 +308,8 @@ struct vigil_host_api {
 	 * unknown.
 	 */
 	const struct vigil_process *(*find_process_in_namespace)(void *context, uint32_t pid_ns, uint32_t ns_tgid);
+	/* ABI 1.1: the node's names, paths and namespaces. Never NULL. */
+	const struct vigil_host_info *(*host_info)(void *context);
 };
 
 /* ------------------------------------------------------------------------- */

@@ -174,6 +174,17 @@ public:
     }
     void set_now(uint64_t now_ns) { now_ns_ = now_ns; }
 
+    // What host_info() reports; set before start(). Paths may point at a test's own directories.
+    struct HostFacts {
+        std::string node_name = "test-node";
+        std::string proc_root = "/proc";
+        std::string cgroup2_root;
+        uint32_t mnt_ns = 4026531841;
+        uint32_t pid_ns = 4026531836;
+        uint32_t net_ns = 4026531840;
+    };
+    void set_host_facts(HostFacts facts) { host_facts_ = std::move(facts); }
+
     // ---- lifecycle -------------------------------------------------------
 
     // Calls init with the options; returns its status. Call once.
@@ -633,6 +644,14 @@ private:
             return static_cast<const vigil_process *>(nullptr);
         };
 
+        api_.host_info = [](void *context) {
+            auto *host = self(context);
+            const auto &facts = host->host_facts_;
+            host->host_info_ = vigil_host_info{sizeof(vigil_host_info), facts.node_name.c_str(), facts.proc_root.c_str(),
+                                               facts.cgroup2_root.c_str(), facts.mnt_ns, facts.pid_ns, facts.net_ns};
+            return static_cast<const vigil_host_info *>(&host->host_info_);
+        };
+
         config_view_.struct_size = sizeof(config_view_);
         config_view_.context = this;
         config_view_.get_bool = [](const void *context, const char *key, int *value) {
@@ -732,6 +751,8 @@ private:
     std::vector<std::string> problems_;
     std::vector<Metric> metrics_;
     uint64_t now_ns_ = 1'000'000'000;
+    HostFacts host_facts_;
+    vigil_host_info host_info_{};
 };
 
 } // namespace vigil::testing
