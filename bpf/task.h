@@ -26,15 +26,20 @@ static __always_inline __u32 vigil_task_ns_tgid(struct task_struct *task)
 	return (__u32)nr;
 }
 
-/* The pid namespace @task lives in (not the one its children will get). */
-static __always_inline __u32 vigil_task_pid_ns(struct task_struct *task)
+/* The pid namespace @pid was allocated in: the deepest of its levels. */
+static __always_inline __u32 vigil_pid_ns_of(struct pid *pid)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);
 	struct pid_namespace *ns = NULL;
 
 	bpf_core_read(&ns, sizeof(ns), &pid->numbers[level & 31].ns);
 	return BPF_CORE_READ(ns, ns.inum);
+}
+
+/* The pid namespace @task lives in (not the one its children will get). */
+static __always_inline __u32 vigil_task_pid_ns(struct task_struct *task)
+{
+	return vigil_pid_ns_of(BPF_CORE_READ(task, thread_pid));
 }
 
 static __always_inline __u32 vigil_task_mnt_ns(struct task_struct *task)

@@ -111,6 +111,7 @@ struct qstr {
 	const unsigned char *name;
 };
 struct super_block {
+	u32 s_dev; /* dev_t */
 	unsigned long s_magic;
 };
 struct inode {
@@ -146,6 +147,14 @@ struct file {
 struct fs_struct {
 	struct path root;
 	struct path pwd;
+};
+/* A task's open files: descriptor -> struct file. */
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+};
+struct files_struct {
+	struct fdtable *fdt;
 };
 
 /* cgroups. kernfs_node.parent became __parent in 6.15. */
@@ -192,6 +201,7 @@ struct task_struct {
 	const struct cred *cred;
 	char comm[16];
 	struct fs_struct *fs;
+	struct files_struct *files;
 	struct nsproxy *nsproxy;
 	struct css_set *cgroups;
 	struct mm_struct *mm;
