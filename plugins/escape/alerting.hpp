@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// Pieces every alert of the plugin is built from.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <vigil/alert.hpp>
+
+#include "escape_events.h"
+#include "paths.hpp"
+#include "rules.hpp"
+
+namespace escape_plugin {
+
+// The rule's ATT&CK tactics and techniques.
+inline void add_attack(vigil::Alert &alert, const RuleInfo &info)
+{
+    for (const auto &tactic : info.tactics) {
+        alert.tactic(tactic);
+    }
+    for (const auto &technique : info.techniques) {
+        alert.technique(technique);
+    }
+}
+
+// Who did it, for a summary: the executable the sensor knows, else the thread's comm.
+inline std::string actor_name(const vigil::Event &event)
+{
+    const auto *process = event.process();
+    if (process != nullptr && process->exe != nullptr && process->exe[0] != '\0') {
+        return process->exe;
+    }
+    return std::string(field_text(event.header().comm));
+}
+
+// The outcome of a syscall: its return value and whether it succeeded.
+inline void add_outcome(vigil::Alert &alert, int64_t ret)
+{
+    alert.evidence("return_value", ret).evidence_bool("succeeded", ret >= 0);
+}
+
+// "mnt:4026531841 pid:... pid_for_children:... net:... uts:... ipc:... cgroup:... user:..."
+std::string namespaces_text(const escape_namespaces &namespaces);
+
+// The name of an escape_syscall value.
+const char *syscall_name(uint16_t syscall);
+
+} // namespace escape_plugin
