@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cryptomining plugin's kernel side: the programs and the hooks they sit
+ * on. What each does lives in cryptomining_network.bpf.h, written once and
+ * shared by the preferred programs and their fallback:
+ *
+ *  group "syscalls": one tp/syscalls program per syscall (connect, sendto,
+ *    sendmsg, sendmmsg), so that unrelated syscalls cost nothing
+ *    (preference 0); where those cannot attach, raw_tp/sys_enter, which sees
+ *    every syscall and dispatches on its number (preference 1).
+ *
+ * Miner execs and CPU use need no program of their own: the core's exec
+ * events and the cgroups' CPU statistics carry them.
+ */
+#include "cryptomining_common.bpf.h"
+#include <bpf/bpf_tracing.h>
+#include <vigil/bpf/syscalls.h>
+#include "cryptomining_network.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * write(2) is deliberately not hooked, although a query written to a socket
+ * connected to port 53 (busybox's nslookup, Go's own resolver) is then not
+ * seen: every write of every process on the node would pay for it (about
+ * 50 ns on a 125 ns write here), to catch what the pool connect and the
+ * miner's arguments catch as well.
+ */
+
+/* ---- group "syscalls", preference 0: tp/syscalls ------------------------- */
+
+SEC("tp/syscalls/sys_enter_connect")
+int connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_connect((long)ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int sendto_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_sendto((long)ctx->args[0], (const void *)ctx->args[1], ctx->args[2], (const void *)ctx->args[4],
+			 ctx->args[5]);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int sendmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_sendmsg(CRYPTOMINING_SYSCALL_SENDMSG, (long)ctx->args[0], (const void *)ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_enter_sendmmsg")
+int sendmmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ctx->args[2] == 0)
+		return 0;
+	return on_sendmsg(CRYPTOMINING_SYSCALL_SENDMMSG, (long)ctx->args[0], (const void *)ctx->args[1]);
+}
+
+/* ---- group "syscalls", preference 1: raw_tp, every syscall --------------- */
+
+SEC("raw_tp/sys_enter")
+int sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	long nr = (long)ctx->args[1];
+
+	switch (nr) {
+	case VIGIL_NR_connect:
+		return on_connect((long)vigil_raw_syscall_arg(regs, 0), (const void *)vigil_raw_syscall_arg(regs, 1),
+				  vigil_raw_syscall_arg(regs, 2));
+	case VIGIL_NR_sendto:
+		return on_sendto((long)vigil_raw_syscall_arg(regs, 0), (const void *)vigil_raw_syscall_arg(regs, 1),
+				 vigil_raw_syscall_arg(regs, 2), (const void *)vigil_raw_syscall_arg(regs, 4),
+				 vigil_raw_syscall_arg(regs, 5));
+	case VIGIL_NR_sendmsg:
+		return on_sendmsg(CRYPTOMINING_SYSCALL_SENDMSG, (long)vigil_raw_syscall_arg(regs, 0),
+				  (const void *)vigil_raw_syscall_arg(regs, 1));
+	case VIGIL_NR_sendmmsg:
+		if (vigil_raw_syscall_arg(regs, 2) == 0)
+			return 0;
+		return on_sendmsg(CRYPTOMINING_SYSCALL_SENDMMSG, (long)vigil_raw_syscall_arg(regs, 0),
+				  (const void *)vigil_raw_syscall_arg(regs, 1));
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// The lists of the configuration: executable name globs and pool domain patterns.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cryptomining_plugin {
+
+// Shell globs (fnmatch), compared without regard to case: "xmrig", "srbminer*", "*/cc1plus".
+class GlobList {
+public:
+    GlobList() = default;
+    explicit GlobList(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {}
+
+    // The first pattern @value matches, or "" when none does. '*' also matches '/'.
+    std::string_view match(std::string_view value) const;
+    bool matches(std::string_view value) const { return !match(value).empty(); }
+
+private:
+    std::vector<std::string> patterns_;
+};
+
+// Domain patterns: "*.nanopool.org" matches nanopool.org and every name below it;
+// a pattern without "*." matches that exact name. Case and a trailing dot do not matter.
+class DomainList {
+public:
+    DomainList() = default;
+    // Throws std::invalid_argument for an empty pattern or one with '*' elsewhere than a leading "*.".
+    explicit DomainList(const std::vector<std::string> &patterns);
+
+    // The pattern @name matches, as configured, or "" when none does.
+    std::string_view match(std::string_view name) const;
+
+private:
+    struct Entry {
+        std::string configured;
+        std::string domain; // lower case, without "*." and trailing dot
+        bool subdomains = false;
+    };
+    std::vector<Entry> entries_;
+};
+
+// The last path component: "/usr/bin/xmrig" -> "xmrig".
+std::string_view base_name(std::string_view path);
+
+// @text in lower case (ASCII).
+std::string lower_case(std::string_view text);
+
+} // namespace cryptomining_plugin

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// The cryptomining plugin's rules: their ids, severities and MITRE ATT&CK
+// mapping. Every alert carries T1496.001 (Compute Hijacking, where ATT&CK
+// files cryptocurrency mining since v15) and its parent T1496, so that a
+// search by either id finds it.
+#pragma once
+
+#include <bitset>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <vigil/plugin_abi.h>
+
+namespace cryptomining_plugin {
+
+enum class Rule {
+    miner_exec,    // exec of a known miner, or of anything with pool URLs or miner flags
+    pool_connect,  // connect() to a well-known pool port
+    pool_dns,      // a DNS query for a pool domain
+    sustained_cpu, // a process keeping a share of a core busy for a window
+};
+inline constexpr std::size_t rule_count = 4;
+
+struct RuleInfo {
+    Rule rule;
+    const char *id; // stable: "cryptomining.<name>"
+    vigil_severity severity;
+};
+
+const RuleInfo &rule_info(Rule rule);
+std::span<const RuleInfo> all_rules();
+std::optional<Rule> rule_by_id(std::string_view id);
+
+// The one tactic and two techniques every rule carries, for alerts and the descriptor.
+std::span<const vigil_attack_ref> all_tactics();
+std::span<const vigil_attack_ref> all_techniques();
+
+// Rules switched off by `disabled_rules`.
+class RuleSwitches {
+public:
+    void disable(Rule rule) { disabled_.set(static_cast<std::size_t>(rule)); }
+    bool enabled(Rule rule) const { return !disabled_.test(static_cast<std::size_t>(rule)); }
+
+private:
+    std::bitset<rule_count> disabled_;
+};
+
+} // namespace cryptomining_plugin
