@@ -26,11 +26,25 @@ AVAILABLE = re.compile(r"\b(yes|available|supported|ok)\b", re.IGNORECASE)
 VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 
 
+def attach_types_section(output: str) -> list:
+    """The lines of the "Attach types" section: the programs listed further
+    down name attach types too, with verdicts of their own."""
+    lines = output.splitlines()
+    start = next((index for index, line in enumerate(lines) if line.strip().lower() == "attach types"), None)
+    assert start is not None, f"no attach types section in:\n{output}"
+    section = []
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        section.append(line)
+    return section
+
+
 def availability(output: str, names) -> bool:
-    """Whether the output's lines naming the attach type say it is available."""
+    """Whether the attach-types lines naming the attach type say it is available."""
     pattern = re.compile(NAME_AS_WORD.format(names="|".join(map(re.escape, names))), re.IGNORECASE)
     verdicts = set()
-    for line in output.splitlines():
+    for line in attach_types_section(output):
         if not pattern.search(line):
             continue
         if NOT_AVAILABLE.search(line):

@@ -31,3 +31,42 @@ def test_the_shipped_configuration_runs_and_alerts_on_stdout(build_dir, tmp_path
     lines = [line for line in output.splitlines() if "injection.ptrace_attach" in line]
     assert lines, f"no ptrace alert on stdout:\n{output}"
     assert "HIGH" in lines[0] and "T1055.008" in lines[0], lines[0]
+
+
+def _declared_options(build_dir) -> dict:
+    """{plugin: {option: default}} as `vigil plugins` prints them."""
+    import re
+    import tomllib
+    listing = subprocess.run([str(vigil_path(build_dir)), "plugins"], check=True, capture_output=True,
+                             text=True).stdout
+    declared, plugin = {}, None
+    for line in listing.splitlines():
+        header = re.match(r"^(\w+) \S+ \((detector|output), ABI", line)
+        if header:
+            plugin = header.group(1)
+            declared[plugin] = {}
+            continue
+        option = re.match(r"^  option (\w+) \([^,]+(?:,[^,]+)?, default (.*)\): ", line)
+        if option and plugin:
+            # The default is printed as a TOML literal: parse it as one.
+            declared[plugin][option.group(1)] = tomllib.loads(f"value = {option.group(2)}")["value"]
+    return declared
+
+
+def test_the_shipped_configuration_documents_every_plugin_option_at_its_default(build_dir):
+    import tomllib
+    shipped = tomllib.loads((SOURCE_DIR / "conf" / "vigil.toml").read_text())
+    declared = _declared_options(build_dir)
+    assert {"cryptomining", "escape", "injection", "lateral_movement"} <= declared.keys(), declared.keys()
+    problems = []
+    for plugin, options in declared.items():
+        table = shipped.get("plugins", {}).get(plugin) or shipped.get("outputs", {}).get(plugin)
+        if table is None:
+            problems.append(f"no [plugins.{plugin}] or [outputs.{plugin}] table")
+            continue
+        for key, default in options.items():
+            if key not in table:
+                problems.append(f"{plugin}.{key} is not documented")
+            elif table[key] != default:
+                problems.append(f"{plugin}.{key} = {table[key]!r} in the file, but the default is {default!r}")
+    assert not problems, "\n".join(problems)

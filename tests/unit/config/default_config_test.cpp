@@ -22,9 +22,13 @@ TEST_SUITE("config")
         CHECK(config->sensor == SensorConfig{});
         CHECK(config->alerts == AlertsConfig{});
 
-        REQUIRE(config->detectors.size() == 1);
-        CHECK(config->detectors[0].name == "injection");
-        CHECK(config->detectors[0].enabled);
+        // Every detector shipped, each enabled, in the order the file lists them.
+        std::vector<std::string> names;
+        for (const auto &detector : config->detectors) {
+            names.push_back(detector.name);
+            CHECK(detector.enabled);
+        }
+        CHECK(names == std::vector<std::string>{"cryptomining", "escape", "injection", "lateral_movement"});
         REQUIRE(config->outputs.size() == 2);
         CHECK(config->outputs[0].name == "stdout");
         CHECK(config->outputs[0].enabled);
