@@ -62,7 +62,7 @@ void CryptominingDetector::report_busy(const BusyProcess &busy)
     std::snprintf(threshold.data(), threshold.size(), "%.2f", cpu_.settings().threshold_cores);
     const auto key = "pid:" + std::to_string(busy.pid);
     const uint64_t busy_s = busy.busy_ns / 1'000'000'000;
-    const auto &info = rule_info(Rule::sustained_cpu);
+    const auto &info = rule_table.at(Rule::sustained_cpu);
     vigil::Alert alert(info.id, info.severity);
     add_attack(alert);
     alert

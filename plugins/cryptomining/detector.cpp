@@ -56,13 +56,7 @@ Settings read_settings(const vigil::Config &config)
 {
     Settings settings;
     settings.containers_only = config.get_bool("containers_only");
-    for (const auto &id : config.get_list("disabled_rules")) {
-        auto rule = rule_by_id(id);
-        if (!rule) {
-            throw vigil::ConfigError("disabled_rules: no rule named " + id);
-        }
-        settings.rules.disable(*rule);
-    }
+    settings.rules = vigil::read_disabled_rules(config, rule_table);
     settings.miner_names = GlobList(config.get_list("miner_names"));
     settings.pool_ports = read_ports(config.get_list("pool_ports"));
     try {

@@ -37,7 +37,7 @@ void CryptominingDetector::on_exec(const vigil::Event &event, const vigil_proces
     if (!found.any()) {
         return;
     }
-    const auto &info = rule_info(Rule::miner_exec);
+    const auto &info = rule_table.at(Rule::miner_exec);
     // A stratum URL is what a miner is pointed at: no other program takes one.
     auto severity = found.pool_url.empty() ? info.severity : VIGIL_SEVERITY_CRITICAL;
     const std::string exe_text(exe);

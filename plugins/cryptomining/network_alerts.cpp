@@ -63,7 +63,7 @@ void CryptominingDetector::on_pool_connect(const vigil::Event &event, const cryp
     }
     const auto address = address_text(record.remote);
     const auto key = address + ":" + std::to_string(record.remote.port);
-    const auto &info = rule_info(Rule::pool_connect);
+    const auto &info = rule_table.at(Rule::pool_connect);
     vigil::Alert alert(info.id, info.severity);
     add_attack(alert);
     alert
@@ -96,7 +96,7 @@ void CryptominingDetector::on_dns_query(const vigil::Event &event, const cryptom
     const std::string matched(pattern);
     const auto server = address_text(record.server);
     const auto type = dns_type_name(question->type);
-    const auto &info = rule_info(Rule::pool_dns);
+    const auto &info = rule_table.at(Rule::pool_dns);
     vigil::Alert alert(info.id, info.severity);
     add_attack(alert);
     alert

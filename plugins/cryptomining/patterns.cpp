@@ -18,17 +18,6 @@ std::string normalised_domain(std::string_view name)
 
 } // namespace
 
-std::string_view GlobList::match(std::string_view value) const
-{
-    const std::string text(value);
-    for (const auto &pattern : patterns_) {
-        if (fnmatch(pattern.c_str(), text.c_str(), FNM_CASEFOLD) == 0) {
-            return pattern;
-        }
-    }
-    return {};
-}
-
 DomainList::DomainList(const std::vector<std::string> &patterns)
 {
     for (const auto &pattern : patterns) {

@@ -6,20 +6,15 @@
 #include <string_view>
 #include <vector>
 
+#include <vigil/glob_list.hpp>
+
 namespace cryptomining_plugin {
 
 // Shell globs (fnmatch), compared without regard to case: "xmrig", "srbminer*", "*/cc1plus".
-class GlobList {
+class GlobList : public vigil::GlobList {
 public:
     GlobList() = default;
-    explicit GlobList(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {}
-
-    // The first pattern @value matches, or "" when none does. '*' also matches '/'.
-    std::string_view match(std::string_view value) const;
-    bool matches(std::string_view value) const { return !match(value).empty(); }
-
-private:
-    std::vector<std::string> patterns_;
+    explicit GlobList(std::vector<std::string> patterns) : vigil::GlobList(std::move(patterns), {true, true}) {}
 };
 
 // Domain patterns: "*.nanopool.org" matches nanopool.org and every name below it;

@@ -24,25 +24,8 @@ constexpr std::array techniques{attack::T1496_001, attack::T1496};
 
 } // namespace
 
-const RuleInfo &rule_info(Rule rule)
-{
-    return rules[static_cast<std::size_t>(rule)];
-}
-
-std::span<const RuleInfo> all_rules()
-{
-    return rules;
-}
-
-std::optional<Rule> rule_by_id(std::string_view id)
-{
-    for (const auto &info : rules) {
-        if (id == info.id) {
-            return info.rule;
-        }
-    }
-    return std::nullopt;
-}
+constexpr vigil::RuleTable<RuleInfo, rule_count> rule_table{rules};
+static_assert(rule_table.in_enum_order(), "the rows must follow the order of enum Rule");
 
 std::span<const vigil_attack_ref> all_tactics()
 {

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include <vigil/plugin_abi.h>
+#include <vigil/rule_table.hpp>
 
 namespace cryptomining_plugin {
 
@@ -29,22 +30,14 @@ struct RuleInfo {
     vigil_severity severity;
 };
 
-const RuleInfo &rule_info(Rule rule);
-std::span<const RuleInfo> all_rules();
-std::optional<Rule> rule_by_id(std::string_view id);
+// Every rule's row, in the order of the enum: rule_table.at(rule), rule_table.find(id).
+extern const vigil::RuleTable<RuleInfo, rule_count> rule_table;
 
 // The one tactic and two techniques every rule carries, for alerts and the descriptor.
 std::span<const vigil_attack_ref> all_tactics();
 std::span<const vigil_attack_ref> all_techniques();
 
 // Rules switched off by `disabled_rules`.
-class RuleSwitches {
-public:
-    void disable(Rule rule) { disabled_.set(static_cast<std::size_t>(rule)); }
-    bool enabled(Rule rule) const { return !disabled_.test(static_cast<std::size_t>(rule)); }
-
-private:
-    std::bitset<rule_count> disabled_;
-};
+using RuleSwitches = vigil::RuleSwitches<Rule, rule_count>;
 
 } // namespace cryptomining_plugin

@@ -27,13 +27,7 @@ Policy read_policy(const vigil::Config &config)
         throw vigil::ConfigError("userns_window_s must be between 1 and 3600");
     }
     policy.userns_window_ns = static_cast<uint64_t>(window) * 1'000'000'000ull;
-    for (const auto &id : config.get_list("disabled_rules")) {
-        auto rule = rule_by_id(id);
-        if (!rule) {
-            throw vigil::ConfigError("disabled_rules: no rule named " + id);
-        }
-        policy.disabled.set(static_cast<std::size_t>(*rule));
-    }
+    policy.switches = vigil::read_disabled_rules(config, rule_table);
     return policy;
 }
 

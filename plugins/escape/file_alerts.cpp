@@ -39,7 +39,7 @@ void EscapeDetector::on_control_open(const vigil::Event &event, const escape_con
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const std::string path(field_text(record.path));
     const std::string name(field_text(record.name));
     const std::string parent(field_text(record.parent));
@@ -83,7 +83,7 @@ void EscapeDetector::on_root_open(const vigil::Event &event, const escape_root_o
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const std::string path(field_text(record.path));
     const std::string actor = actor_name(event);
     const bool host_root = known.known && host_facts_.mnt_ns != 0 && known.mnt_ns == host_facts_.mnt_ns;

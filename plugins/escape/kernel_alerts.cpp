@@ -50,7 +50,7 @@ void EscapeDetector::report_kernel_load(const vigil::Event *event, const escape_
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const std::string name(field_text(attempt.name));
     const std::string actor =
         !caller.exe.empty() ? std::string(caller.exe) : std::string(field_text(attempt.header.comm));

@@ -27,7 +27,7 @@ void EscapeDetector::on_mount(const vigil::Event &event, const escape_mount &rec
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const auto kind = classify_mount(mount, caller); // judge_mount made sure there is one
     const char *what = kind ? mount_kind_name(*kind) : "something";
     const std::string actor = actor_name(event);
@@ -74,7 +74,7 @@ void EscapeDetector::on_root_change(const vigil::Event &event, const escape_root
     if (!finding || !admit(finding->judgement)) {
         return;
     }
-    const auto &info = rule_info(finding->judgement.rule);
+    const auto &info = rule_table.at(finding->judgement.rule);
     const std::string actor = actor_name(event);
     const char *reason = root_change_reason_name(finding->reason);
     const auto device = kernel_device(record.new_root_dev);

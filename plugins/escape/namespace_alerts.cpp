@@ -33,7 +33,7 @@ void EscapeDetector::on_setns(const vigil::Event &event, const escape_namespace_
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     std::array<char, 160> flag_storage{};
     const std::string nstype(namespace_flag_names(record.flags, flag_storage));
     const std::string joined = joined_names(host_namespaces_joined(change, host_facts_));
@@ -96,7 +96,7 @@ void EscapeDetector::check_userns_follow_up(const vigil::Event &event, const cha
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     std::array<char, 160> flag_storage{};
     const std::string unshare = "unshare(" + std::string(namespace_flag_names(start->flags, flag_storage)) + ") = 0";
     const std::string actor = actor_name(event);
@@ -129,7 +129,7 @@ void EscapeDetector::on_exec(const vigil::Event &event, const vigil_process_exec
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const std::string filename(field_text(record.filename));
     const std::string key = "exec:" + std::to_string(record.header.tgid);
 

@@ -55,7 +55,7 @@ constexpr uint64_t MS_PROPAGATION = (1u << 17) | (1u << 18) | (1u << 19) | (1u <
 
 Judgement judge(Rule rule, bool failed, bool allowed, const Policy &policy, bool raise_severity = false)
 {
-    const auto &info = rule_info(rule);
+    const auto &info = rule_table.at(rule);
     auto disposition = !policy.enabled(rule) ? Disposition::disabled
                        : allowed             ? Disposition::allowed
                                              : Disposition::alert;
@@ -95,25 +95,8 @@ bool other_process_root(std::string_view path, const Caller &caller)
 
 } // namespace
 
-const RuleInfo &rule_info(Rule rule)
-{
-    return rules[static_cast<std::size_t>(rule)];
-}
-
-std::span<const RuleInfo> all_rules()
-{
-    return rules;
-}
-
-std::optional<Rule> rule_by_id(std::string_view id)
-{
-    for (const auto &info : rules) {
-        if (id == info.id) {
-            return info.rule;
-        }
-    }
-    return std::nullopt;
-}
+constexpr vigil::RuleTable<RuleInfo, rule_count> rule_table{rules};
+static_assert(rule_table.in_enum_order(), "the rows must follow the order of enum Rule");
 
 std::span<const vigil_attack_ref> all_tactics()
 {

@@ -13,9 +13,10 @@
 #include <string_view>
 
 #include <vigil/plugin_abi.h>
+#include <vigil/rule_table.hpp>
 
 #include "escape_events.h"
-#include "glob_list.hpp"
+#include <vigil/glob_list.hpp>
 #include "paths.hpp"
 
 namespace escape_plugin {
@@ -50,22 +51,23 @@ struct RuleInfo {
     std::span<const vigil_attack_ref> techniques;
 };
 
-const RuleInfo &rule_info(Rule rule);
-std::span<const RuleInfo> all_rules();
-std::optional<Rule> rule_by_id(std::string_view id);
+// Every rule's row, in the order of the enum: rule_table.at(rule), rule_table.find(id).
+extern const vigil::RuleTable<RuleInfo, rule_count> rule_table;
 
 // Every tactic and technique some rule can carry, for the descriptor.
 std::span<const vigil_attack_ref> all_tactics();
 std::span<const vigil_attack_ref> all_techniques();
 
 // What the configuration says about findings.
+using vigil::GlobList; // '*' also matches '/'
+
 struct Policy {
     GlobList allowed_mount_executables; // may mount, chroot and pivot_root in containers
     GlobList allowed_bpf_executables;   // may load BPF programs from containers
     uint64_t userns_window_ns = 10'000'000'000;
-    std::bitset<rule_count> disabled;
+    vigil::RuleSwitches<Rule, rule_count> switches; // disabled_rules
 
-    bool enabled(Rule rule) const { return !disabled.test(static_cast<std::size_t>(rule)); }
+    bool enabled(Rule rule) const { return switches.enabled(rule); }
 };
 
 enum class Disposition {

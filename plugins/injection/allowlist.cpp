@@ -5,17 +5,6 @@
 
 namespace injection_plugin {
 
-bool GlobList::matches(std::string_view value) const
-{
-    const std::string text(value);
-    for (const auto &pattern : patterns_) {
-        if (fnmatch(pattern.c_str(), text.c_str(), 0) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 std::vector<std::string> preload_libraries(std::string_view value)
 {
     std::vector<std::string> libraries;

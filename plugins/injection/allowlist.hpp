@@ -7,22 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include <vigil/glob_list.hpp>
+
 namespace injection_plugin {
 
-class GlobList {
-public:
-    GlobList() = default;
-    explicit GlobList(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {}
-
-    // True when @value matches one of the patterns. '*' also matches '/', so
-    // "*/libjemalloc.so*" covers every directory a library may be installed in.
-    bool matches(std::string_view value) const;
-    bool empty() const { return patterns_.empty(); }
-    const std::vector<std::string> &patterns() const { return patterns_; }
-
-private:
-    std::vector<std::string> patterns_;
-};
+// '*' also matches '/', so "*/libjemalloc.so*" covers every directory a library may be installed in.
+using vigil::GlobList;
 
 // The libraries an LD_PRELOAD value names: the dynamic loader separates them
 // with spaces or colons. Empty for a value that preloads nothing.

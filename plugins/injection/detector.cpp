@@ -12,13 +12,7 @@ Policy read_policy(const vigil::Config &config)
     policy.allowed_tracers = GlobList(config.get_list("allowed_tracers"));
     policy.allowed_preload_libraries = GlobList(config.get_list("allowed_preload_libraries"));
     policy.allowed_memfd_names = GlobList(config.get_list("allowed_memfd_names"));
-    for (const auto &id : config.get_list("disabled_rules")) {
-        auto rule = rule_by_id(id);
-        if (!rule) {
-            throw vigil::ConfigError("disabled_rules: no rule named " + id);
-        }
-        policy.disabled.set(static_cast<std::size_t>(*rule));
-    }
+    policy.switches = vigil::read_disabled_rules(config, rule_table);
     return policy;
 }
 

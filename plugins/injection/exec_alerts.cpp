@@ -22,7 +22,7 @@ void InjectionDetector::on_exec(const vigil::Event &event, const injection_exec 
         if (!admit(judgement)) {
             continue;
         }
-        const auto &info = rule_info(judgement.rule);
+        const auto &info = rule_table.at(judgement.rule);
         vigil::Alert alert(info.id, judgement.severity);
         add_attack(alert, info);
         alert.event(event)

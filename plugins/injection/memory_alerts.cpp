@@ -16,7 +16,7 @@ void InjectionDetector::on_ptrace(const vigil::Event &event, const injection_ptr
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const auto *target = resolve_target(host(), event, record.target_ns_pid);
     const char *known_name = ptrace_request_name(record.request);
     const std::string request = known_name != nullptr ? known_name : "ptrace request " + std::to_string(record.request);
@@ -56,7 +56,7 @@ void InjectionDetector::on_vm_writev(const vigil::Event &event, const injection_
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const auto *target = resolve_target(host(), event, record.target_ns_pid);
     const std::string actor = actor_name(event);
     const std::string key = caller_target_key(event, record.target_ns_pid);

@@ -33,7 +33,7 @@ void InjectionDetector::on_open(const vigil::Event &event, const injection_open 
     if (!judgement || !admit(*judgement)) {
         return;
     }
-    const auto &info = rule_info(judgement->rule);
+    const auto &info = rule_table.at(judgement->rule);
     const std::string actor = actor_name(event);
 
     vigil::Alert alert(info.id, judgement->severity);

@@ -51,7 +51,7 @@ constexpr std::array every_technique{attack::T1055, attack::T1055_008, attack::T
 // The judgement of a finding of @rule: switched off, allowed, or an alert of the severity the outcome calls for.
 Judgement judge(Rule rule, bool failed, bool allowed, const Policy &policy)
 {
-    const auto &info = rule_info(rule);
+    const auto &info = rule_table.at(rule);
     auto disposition = !policy.enabled(rule) ? Disposition::disabled
                        : allowed             ? Disposition::allowed
                                              : Disposition::alert;
@@ -71,25 +71,8 @@ bool tracer_allowed(const Caller &caller, const Policy &policy)
 
 } // namespace
 
-const RuleInfo &rule_info(Rule rule)
-{
-    return rules[static_cast<std::size_t>(rule)];
-}
-
-std::span<const RuleInfo> all_rules()
-{
-    return rules;
-}
-
-std::optional<Rule> rule_by_id(std::string_view id)
-{
-    for (const auto &info : rules) {
-        if (id == info.id) {
-            return info.rule;
-        }
-    }
-    return std::nullopt;
-}
+constexpr vigil::RuleTable<RuleInfo, rule_count> rule_table{rules};
+static_assert(rule_table.in_enum_order(), "the rows must follow the order of enum Rule");
 
 std::span<const vigil_attack_ref> all_tactics()
 {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include <vigil/plugin_abi.h>
+#include <vigil/rule_table.hpp>
 
 #include "allowlist.hpp"
 
@@ -39,9 +40,8 @@ struct RuleInfo {
     std::span<const vigil_attack_ref> techniques;
 };
 
-const RuleInfo &rule_info(Rule rule);
-std::span<const RuleInfo> all_rules();
-std::optional<Rule> rule_by_id(std::string_view id);
+// Every rule's row, in the order of the enum: rule_table.at(rule), rule_table.find(id).
+extern const vigil::RuleTable<RuleInfo, rule_count> rule_table;
 
 // Every tactic and technique some rule can carry, for the descriptor.
 std::span<const vigil_attack_ref> all_tactics();
@@ -52,9 +52,9 @@ struct Policy {
     GlobList allowed_tracers;           // exe paths that may ptrace, write process memory
     GlobList allowed_preload_libraries; // libraries LD_PRELOAD may name
     GlobList allowed_memfd_names;       // memfd_create() names host processes may exec
-    std::bitset<rule_count> disabled;
+    vigil::RuleSwitches<Rule, rule_count> switches; // disabled_rules
 
-    bool enabled(Rule rule) const { return !disabled.test(static_cast<std::size_t>(rule)); }
+    bool enabled(Rule rule) const { return switches.enabled(rule); }
 };
 
 enum class Disposition {

@@ -55,7 +55,7 @@ std::string actor_of(const vigil::Event &event)
 void LateralMovementDetector::alert_token_read(const vigil::Event &event, const lateral_open &record,
                                                const std::string &path)
 {
-    const auto &info = rule_info(Rule::token_read);
+    const auto &info = rule_table.at(Rule::token_read);
     const auto actor = actor_of(event);
     const std::string passed(record.path, strnlen(record.path, sizeof(record.path)));
     const bool relative = (record.flags & LATERAL_OPEN_RELATIVE) != 0;
@@ -79,7 +79,7 @@ void LateralMovementDetector::alert_token_read(const vigil::Event &event, const 
 void LateralMovementDetector::alert_connect(const vigil::Event &event, Rule rule, const Endpoint &endpoint,
                                             const WatchedEndpoint &watched)
 {
-    const auto &info = rule_info(rule);
+    const auto &info = rule_table.at(rule);
     const auto actor = actor_of(event);
     const auto destination = endpoint_text(endpoint);
     const auto watched_text = endpoint_text(watched.endpoint); // the alert keeps pointers: no temporaries
@@ -113,7 +113,7 @@ void LateralMovementDetector::alert_connect(const vigil::Event &event, Rule rule
 void LateralMovementDetector::alert_correlated(const vigil::Event &event, const Sighting &read, const Sighting &connect,
                                                bool read_first)
 {
-    const auto &info = rule_info(Rule::token_then_api_connect);
+    const auto &info = rule_table.at(Rule::token_then_api_connect);
     const std::string reader(read.exe_text());
     const std::string connector(connect.exe_text());
     const std::string reader_comm(read.comm_text());

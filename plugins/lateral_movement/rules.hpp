@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include <vigil/plugin_abi.h>
+#include <vigil/rule_table.hpp>
 
 #include "endpoints.hpp"
 
@@ -33,9 +34,8 @@ struct RuleInfo {
     std::span<const vigil_attack_ref> techniques;
 };
 
-const RuleInfo &rule_info(Rule rule);
-std::span<const RuleInfo> all_rules();
-std::optional<Rule> rule_by_id(std::string_view id);
+// Every rule's row, in the order of the enum: rule_table.at(rule), rule_table.find(id).
+extern const vigil::RuleTable<RuleInfo, rule_count> rule_table;
 
 // Every tactic and technique some rule can carry, for the descriptor.
 std::span<const vigil_attack_ref> all_tactics();
@@ -43,11 +43,5 @@ std::span<const vigil_attack_ref> all_techniques();
 
 // The rule of a connect to @destination.
 Rule connect_rule(Destination destination);
-
-using RuleSet = std::bitset<rule_count>;
-inline bool contains(const RuleSet &rules, Rule rule)
-{
-    return rules.test(static_cast<std::size_t>(rule));
-}
 
 } // namespace lateral_plugin

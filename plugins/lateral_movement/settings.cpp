@@ -46,13 +46,7 @@ bool needs_endpoint(const Settings &settings, Destination destination)
 Settings read_settings(const vigil::Config &config)
 {
     Settings settings;
-    for (const auto &id : config.get_list("disabled_rules")) {
-        auto rule = rule_by_id(id);
-        if (!rule) {
-            throw vigil::ConfigError("disabled_rules: no rule named " + id);
-        }
-        settings.disabled.set(static_cast<std::size_t>(*rule));
-    }
+    settings.switches = vigil::read_disabled_rules(config, rule_table);
 
     auto patterns = config.get_list("token_paths");
     try {

@@ -24,9 +24,9 @@ struct Settings {
     std::optional<Endpoint> api_server_from_environment; // what KUBERNETES_SERVICE_HOST/PORT gave, if used
     uint64_t correlation_window_ns = 0;
     std::size_t correlation_capacity = 0;
-    RuleSet disabled;
+    vigil::RuleSwitches<Rule, rule_count> switches; // disabled_rules
 
-    bool enabled(Rule rule) const { return !contains(disabled, rule); }
+    bool enabled(Rule rule) const { return switches.enabled(rule); }
 };
 
 // Throws vigil::ConfigError naming the option at fault.

@@ -61,14 +61,6 @@ std::string join(const std::vector<std::string_view> &parts, bool absolute)
 
 } // namespace
 
-bool GlobList::matches(std::string_view value) const
-{
-    const std::string text(value);
-    const int flags = match_slash_ ? 0 : FNM_PATHNAME;
-    return std::any_of(patterns_.begin(), patterns_.end(),
-                       [&](const std::string &pattern) { return fnmatch(pattern.c_str(), text.c_str(), flags) == 0; });
-}
-
 std::string normalize_path(std::string_view path)
 {
     const bool absolute = path.starts_with("/");

@@ -9,23 +9,18 @@
 #include <string_view>
 #include <vector>
 
+#include <vigil/glob_list.hpp>
+
 namespace lateral_plugin {
 
 // Shell glob patterns (fnmatch). @match_slash: whether '*' also matches '/'.
-class GlobList {
+class GlobList : public vigil::GlobList {
 public:
     GlobList() = default;
     GlobList(std::vector<std::string> patterns, bool match_slash)
-        : patterns_(std::move(patterns)), match_slash_(match_slash)
+        : vigil::GlobList(std::move(patterns), {match_slash, false})
     {
     }
-    bool matches(std::string_view value) const;
-    bool empty() const { return patterns_.empty(); }
-    const std::vector<std::string> &patterns() const { return patterns_; }
-
-private:
-    std::vector<std::string> patterns_;
-    bool match_slash_ = true;
 };
 
 // @path with "//" and "/./" collapsed and ".." applied, as the kernel would

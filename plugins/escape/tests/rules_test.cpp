@@ -15,16 +15,16 @@ using namespace escape_plugin;
 TEST_CASE("every rule has a unique escape.* id and T1611 or a module technique")
 {
     std::set<std::string> seen;
-    for (const auto &info : all_rules()) {
+    for (const auto &info : rule_table.all()) {
         std::string id = info.id;
         CHECK(id.starts_with("escape."));
         CHECK(seen.insert(id).second);
-        CHECK(rule_by_id(id) == info.rule);
+        CHECK(rule_table.find(id) == info.rule);
         CHECK(info.failed_severity <= info.severity);
         REQUIRE_FALSE(info.techniques.empty());
     }
     CHECK(seen.size() == rule_count);
-    CHECK_FALSE(rule_by_id("escape.nothing"));
+    CHECK_FALSE(rule_table.find("escape.nothing"));
 }
 
 TEST_CASE("/proc/<pid>/root paths")

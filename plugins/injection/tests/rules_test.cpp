@@ -29,9 +29,9 @@ TEST_CASE("the rule table matches the documented rules")
         {"injection.ld_preload_env", VIGIL_SEVERITY_MEDIUM, VIGIL_SEVERITY_MEDIUM, 3, "T1574.006"},
         {"injection.ld_so_preload_write", VIGIL_SEVERITY_HIGH, VIGIL_SEVERITY_HIGH, 3, "T1574.006"},
     };
-    REQUIRE(all_rules().size() == std::size(expected));
+    REQUIRE(rule_table.all().size() == std::size(expected));
     for (std::size_t index = 0; index < std::size(expected); ++index) {
-        const auto &info = all_rules()[index];
+        const auto &info = rule_table.all()[index];
         CAPTURE(info.id);
         CHECK(std::string_view(info.id) == expected[index].id);
         CHECK(info.severity == expected[index].severity);
@@ -39,10 +39,10 @@ TEST_CASE("the rule table matches the documented rules")
         CHECK(info.tactics.size() == expected[index].tactics);
         REQUIRE(info.techniques.size() == 1);
         CHECK(std::string_view(info.techniques[0].id) == expected[index].technique);
-        CHECK(rule_by_id(info.id) == info.rule);
-        CHECK(&rule_info(info.rule) == &info);
+        CHECK(rule_table.find(info.id) == info.rule);
+        CHECK(&rule_table.at(info.rule) == &info);
     }
-    CHECK_FALSE(rule_by_id("injection.nothing"));
+    CHECK_FALSE(rule_table.find("injection.nothing"));
 }
 
 TEST_CASE("ptrace requests")
@@ -144,7 +144,7 @@ TEST_CASE("judgements")
     Caller unknown{.ns_tgid = 10, .exe = ""};
     CHECK(judge_ptrace({INJECTION_PTRACE_ATTACH, 0, 11}, unknown, policy)->disposition == Disposition::alert);
 
-    policy.disabled.set(static_cast<std::size_t>(Rule::ptrace_attach));
+    policy.switches.disable(Rule::ptrace_attach);
     CHECK(judge_ptrace({INJECTION_PTRACE_ATTACH, 0, 11}, caller, policy)->disposition == Disposition::disabled);
 
     auto exec = judge_exec({INJECTION_EXEC_MEMFD | INJECTION_EXEC_DEV_SHM | INJECTION_EXEC_LD_PRELOAD, "memfd:x",
