@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "alerting.hpp"
+#include <vigil/alert.hpp>
 #include "detector.hpp"
 
 namespace cryptomining_plugin {
@@ -64,7 +64,7 @@ void CryptominingDetector::report_busy(const BusyProcess &busy)
     const uint64_t busy_s = busy.busy_ns / 1'000'000'000;
     const auto &info = rule_table.at(Rule::sustained_cpu);
     vigil::Alert alert(info.id, info.severity);
-    add_attack(alert);
+    alert.attack(all_tactics(), all_techniques());
     alert
         .summary("%s (pid %u) has kept %s CPU cores busy for %llu s, as a cryptocurrency miner does",
                  exe.empty() ? "a process" : exe.c_str(), busy.pid, cores.data(),

@@ -10,7 +10,7 @@
 
 #include <vigil/alert.hpp>
 
-#include "alerting.hpp"
+#include <vigil/alert.hpp>
 #include "detector.hpp"
 #include "miner_command.hpp"
 
@@ -59,7 +59,7 @@ void CryptominingDetector::on_exec(const vigil::Event &event, const vigil_proces
     const std::string key = exe_text + "|" + found.pool_url;
 
     vigil::Alert alert(info.id, severity);
-    add_attack(alert);
+    alert.attack(all_tactics(), all_techniques());
     alert.summary("Cryptocurrency miner started: %s %s", exe_text.c_str(), why.c_str())
         .event(event)
         .evidence("exe", exe_text.c_str())

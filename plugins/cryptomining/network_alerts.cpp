@@ -9,7 +9,7 @@
 #include <span>
 #include <string>
 
-#include "alerting.hpp"
+#include <vigil/alert.hpp>
 #include "detector.hpp"
 #include "dns_query.hpp"
 
@@ -65,7 +65,7 @@ void CryptominingDetector::on_pool_connect(const vigil::Event &event, const cryp
     const auto key = address + ":" + std::to_string(record.remote.port);
     const auto &info = rule_table.at(Rule::pool_connect);
     vigil::Alert alert(info.id, info.severity);
-    add_attack(alert);
+    alert.attack(all_tactics(), all_techniques());
     alert
         .summary("%s connected to %s port %u, a well-known mining pool port", actor(event), address.c_str(),
                  static_cast<unsigned>(record.remote.port))
@@ -98,7 +98,7 @@ void CryptominingDetector::on_dns_query(const vigil::Event &event, const cryptom
     const auto type = dns_type_name(question->type);
     const auto &info = rule_table.at(Rule::pool_dns);
     vigil::Alert alert(info.id, info.severity);
-    add_attack(alert);
+    alert.attack(all_tactics(), all_techniques());
     alert
         .summary("%s looked up %s, a cryptocurrency mining pool (%s)", actor(event), question->name.c_str(),
                  matched.c_str())

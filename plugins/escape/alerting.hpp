@@ -13,27 +13,6 @@
 
 namespace escape_plugin {
 
-// The rule's ATT&CK tactics and techniques.
-inline void add_attack(vigil::Alert &alert, const RuleInfo &info)
-{
-    for (const auto &tactic : info.tactics) {
-        alert.tactic(tactic);
-    }
-    for (const auto &technique : info.techniques) {
-        alert.technique(technique);
-    }
-}
-
-// Who did it, for a summary: the executable the sensor knows, else the thread's comm.
-inline std::string actor_name(const vigil::Event &event)
-{
-    const auto *process = event.process();
-    if (process != nullptr && process->exe != nullptr && process->exe[0] != '\0') {
-        return process->exe;
-    }
-    return std::string(field_text(event.header().comm));
-}
-
 // The outcome of a syscall: its return value and whether it succeeded.
 inline void add_outcome(vigil::Alert &alert, int64_t ret)
 {

@@ -43,12 +43,12 @@ void EscapeDetector::on_control_open(const vigil::Event &event, const escape_con
     const std::string path(field_text(record.path));
     const std::string name(field_text(record.name));
     const std::string parent(field_text(record.parent));
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const char *file = control_file_name(record.control);
     const std::string key = std::string(file) + ":" + path;
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     if (record.ret >= 0) {
         alert.summary("%s opened the host-control file %s (%s) for writing from a container: %s", actor.c_str(), file,
                       path.c_str(), control_file_effect(record.control));
@@ -85,12 +85,12 @@ void EscapeDetector::on_root_open(const vigil::Event &event, const escape_root_o
     }
     const auto &info = rule_table.at(judgement->rule);
     const std::string path(field_text(record.path));
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const bool host_root = known.known && host_facts_.mnt_ns != 0 && known.mnt_ns == host_facts_.mnt_ns;
     const std::string key = std::to_string(event.header().tgid) + "->" + std::to_string(record.target_ns_pid);
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     alert.summary("%s opened %s from a container: the root directory of process %u (%s)%s", actor.c_str(), path.c_str(),
                   record.target_ns_pid,
                   target != nullptr && target->exe != nullptr ? target->exe : "an unknown program",

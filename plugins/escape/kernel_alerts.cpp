@@ -63,7 +63,7 @@ void EscapeDetector::report_kernel_load(const vigil::Event *event, const escape_
     const std::string key = std::string(syscall) + ":" + std::to_string(attempt.header.tgid);
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     if (cannot_succeed) {
         alert.summary("%s tried to load %s from a container with %s, which this kernel (built without module "
                       "support) cannot do",

@@ -30,11 +30,11 @@ void EscapeDetector::on_mount(const vigil::Event &event, const escape_mount &rec
     const auto &info = rule_table.at(judgement->rule);
     const auto kind = classify_mount(mount, caller); // judge_mount made sure there is one
     const char *what = kind ? mount_kind_name(*kind) : "something";
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const std::string key = source + "->" + target + ":" + fstype;
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     if (record.ret >= 0) {
         alert.summary("%s mounted %s (%s%s%s) on %s from a container", actor.c_str(), what, source.c_str(),
                       fstype.empty() ? "" : ", type ", fstype.c_str(), target.empty() ? "?" : target.c_str());
@@ -75,14 +75,14 @@ void EscapeDetector::on_root_change(const vigil::Event &event, const escape_root
         return;
     }
     const auto &info = rule_table.at(finding->judgement.rule);
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const char *reason = root_change_reason_name(finding->reason);
     const auto device = kernel_device(record.new_root_dev);
     const std::string device_text = std::to_string(device.major) + ":" + std::to_string(device.minor);
     const std::string key = std::string(syscall_name(record.syscall)) + ":" + path;
 
     vigil::Alert alert(info.id, finding->judgement.severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     if (record.ret >= 0) {
         alert.summary("%s changed its root directory with %s to %s from a container: %s", actor.c_str(),
                       syscall_name(record.syscall), path.c_str(), reason);

@@ -39,13 +39,13 @@ void EscapeDetector::on_setns(const vigil::Event &event, const escape_namespace_
     const std::string joined = joined_names(host_namespaces_joined(change, host_facts_));
     const std::string before = namespaces_text(record.before);
     const std::string after = namespaces_text(record.after);
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const std::string call =
         "setns(fd " + std::to_string(record.fd) + ", " + nstype + ") = " + std::to_string(record.ret);
     const std::string key = "setns:" + std::to_string(event.header().tgid) + ":" + std::to_string(record.after.mnt);
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     if (judgement->rule == Rule::join_host_namespace) {
         alert.summary(record.ret >= 0 ? "%s joined the host's %s namespace from a container with setns"
                                       : "%s tried to join the host's %s namespace from a container with setns, "
@@ -99,12 +99,12 @@ void EscapeDetector::check_userns_follow_up(const vigil::Event &event, const cha
     const auto &info = rule_table.at(judgement->rule);
     std::array<char, 160> flag_storage{};
     const std::string unshare = "unshare(" + std::string(namespace_flag_names(start->flags, flag_storage)) + ") = 0";
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const uint64_t elapsed_ms = (header.timestamp_ns - start->time_ns) / 1'000'000;
     const std::string key = "userns:" + std::to_string(header.tgid);
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     alert.summary("%s created a user namespace and %llu ms later made a privileged call from a container: %s",
                   actor.c_str(), static_cast<unsigned long long>(elapsed_ms), call);
     const char *sequence[] = {unshare.c_str(), call};
@@ -134,7 +134,7 @@ void EscapeDetector::on_exec(const vigil::Event &event, const vigil_process_exec
     const std::string key = "exec:" + std::to_string(record.header.tgid);
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     alert.summary("%s was executed by a container's process in the host's mount namespace: it sees and runs the "
                   "host's files",
                   filename.c_str());

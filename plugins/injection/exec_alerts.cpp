@@ -24,7 +24,7 @@ void InjectionDetector::on_exec(const vigil::Event &event, const injection_exec 
         }
         const auto &info = rule_table.at(judgement.rule);
         vigil::Alert alert(info.id, judgement.severity);
-        add_attack(alert, info);
+        alert.attack(info.tactics, info.techniques);
         alert.event(event)
             .evidence("filename", filename.c_str())
             .evidence("exe_name", exe_name.c_str())

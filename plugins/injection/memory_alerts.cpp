@@ -20,13 +20,13 @@ void InjectionDetector::on_ptrace(const vigil::Event &event, const injection_ptr
     const auto *target = resolve_target(host(), event, record.target_ns_pid);
     const char *known_name = ptrace_request_name(record.request);
     const std::string request = known_name != nullptr ? known_name : "ptrace request " + std::to_string(record.request);
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const std::string key = caller_target_key(event, record.target_ns_pid);
     const bool succeeded = record.ret >= 0;
     const char *target_exe = target != nullptr && target->exe != nullptr ? target->exe : "an unknown program";
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     if (judgement->rule == Rule::ptrace_attach) {
         alert.summary(succeeded ? "%s attached to process %u (%s) with %s"
                                 : "%s tried to attach to process %u (%s) with %s, which failed",
@@ -58,13 +58,13 @@ void InjectionDetector::on_vm_writev(const vigil::Event &event, const injection_
     }
     const auto &info = rule_table.at(judgement->rule);
     const auto *target = resolve_target(host(), event, record.target_ns_pid);
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
     const std::string key = caller_target_key(event, record.target_ns_pid);
     const bool succeeded = record.ret >= 0;
     const char *target_exe = target != nullptr && target->exe != nullptr ? target->exe : "an unknown program";
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     if (succeeded) {
         alert.summary("%s wrote %lld bytes into the memory of process %u (%s) with process_vm_writev", actor.c_str(),
                       static_cast<long long>(record.ret), record.target_ns_pid, target_exe);

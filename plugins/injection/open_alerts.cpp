@@ -34,10 +34,10 @@ void InjectionDetector::on_open(const vigil::Event &event, const injection_open 
         return;
     }
     const auto &info = rule_table.at(judgement->rule);
-    const std::string actor = actor_name(event);
+    const std::string actor = event.actor_name();
 
     vigil::Alert alert(info.id, judgement->severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     alert.event(event)
         .evidence("syscall", syscall_name(record.syscall))
         .evidence("path", path.c_str())

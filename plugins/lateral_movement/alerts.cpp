@@ -10,16 +10,6 @@
 namespace lateral_plugin {
 namespace {
 
-void add_attack(vigil::Alert &alert, const RuleInfo &info)
-{
-    for (const auto &tactic : info.tactics) {
-        alert.tactic(tactic);
-    }
-    for (const auto &technique : info.techniques) {
-        alert.technique(technique);
-    }
-}
-
 const char *syscall_name(uint16_t syscall)
 {
     switch (syscall) {
@@ -61,7 +51,7 @@ void LateralMovementDetector::alert_token_read(const vigil::Event &event, const 
     const bool relative = (record.flags & LATERAL_OPEN_RELATIVE) != 0;
 
     vigil::Alert alert(info.id, info.severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     alert.summary("%s read the pod's service-account token %s", actor.c_str(), passed.c_str())
         .event(event)
         .evidence("path", passed.c_str())
@@ -85,7 +75,7 @@ void LateralMovementDetector::alert_connect(const vigil::Event &event, Rule rule
     const auto watched_text = endpoint_text(watched.endpoint); // the alert keeps pointers: no temporaries
 
     vigil::Alert alert(info.id, info.severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     switch (watched.destination) {
     case Destination::api_server:
         alert.summary("%s connected to the Kubernetes API server at %s", actor.c_str(), destination.c_str());
@@ -124,7 +114,7 @@ void LateralMovementDetector::alert_correlated(const vigil::Event &event, const 
     const auto later = read_first ? connect.time_ns : read.time_ns;
 
     vigil::Alert alert(info.id, info.severity);
-    add_attack(alert, info);
+    alert.attack(info.tactics, info.techniques);
     alert
         .summary("the service-account token was read (%s, by %s) and the API server contacted (%s, by %s) by "
                  "one process tree",

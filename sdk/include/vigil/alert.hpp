@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 
 #include <vigil/host.hpp>
 #include <vigil/plugin_abi.h>
@@ -46,6 +47,17 @@ public:
     {
         if (technique_count_ < max_techniques) {
             techniques_[technique_count_++] = technique;
+        }
+        return *this;
+    }
+    // Every tactic and technique of a rule at once, e.g. from its row in a vigil::RuleTable.
+    Alert &attack(std::span<const vigil_attack_ref> tactics, std::span<const vigil_attack_ref> techniques)
+    {
+        for (const auto &ref : tactics) {
+            tactic(ref);
+        }
+        for (const auto &ref : techniques) {
+            technique(ref);
         }
         return *this;
     }

@@ -6,6 +6,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -183,6 +184,17 @@ public:
     const vigil_process *process() const { return event_->process; }
     const vigil_container *container() const { return event_->container; }
     bool in_container() const { return event_->container != nullptr; }
+
+    // Who acted, for a summary: the executable the sensor knows, else the thread's name.
+    std::string actor_name() const
+    {
+        const auto *acting = process();
+        if (acting != nullptr && acting->exe != nullptr && acting->exe[0] != '\0') {
+            return acting->exe;
+        }
+        const auto &comm = header().comm;
+        return std::string(comm, strnlen(comm, sizeof(comm)));
+    }
     const vigil_event *raw() const { return event_; }
 
     // The record as @Record, or nullptr if it is too short to be one.
