@@ -49,37 +49,41 @@ static __always_inline bool vigil_is_ipv4_mapped(const __u8 *address)
  * Fills @out from the sockaddr at @user_address of @length bytes. Returns
  * false (with @out->family 0) for anything that is not a readable IPv4 or
  * IPv6 address: a unix socket, a NULL address, a short length.
+ *
+ * One read of user memory, not two (family, then the rest): on every
+ * connect() of the node each such read is the largest part of the cost.
  */
 static __always_inline bool vigil_read_endpoint(const void *user_address, __u64 length, struct vigil_endpoint *out)
 {
-	__u16 family = 0;
+	union {
+		__u16 family;
+		struct vigil_user_sockaddr_in in4;
+		struct vigil_user_sockaddr_in6 in6;
+	} address = {};
+	__u32 size;
 
 	__builtin_memset(out, 0, sizeof(*out));
-	if (!user_address || bpf_probe_read_user(&family, sizeof(family), user_address) != 0)
+	if (!user_address || length < sizeof(struct vigil_user_sockaddr_in))
+		return false;
+	size = length >= sizeof(struct vigil_user_sockaddr_in6) ? sizeof(struct vigil_user_sockaddr_in6)
+								 : sizeof(struct vigil_user_sockaddr_in);
+	if (bpf_probe_read_user(&address, size, user_address) != 0)
 		return false;
 
-	if (family == VIGIL_AF_INET && length >= sizeof(struct vigil_user_sockaddr_in)) {
-		struct vigil_user_sockaddr_in in4 = {};
-
-		if (bpf_probe_read_user(&in4, sizeof(in4), user_address) != 0)
-			return false;
+	if (address.family == VIGIL_AF_INET) {
 		out->family = VIGIL_AF_INET;
-		out->port = bpf_ntohs(in4.port);
-		__builtin_memcpy(out->address, in4.address, 4);
+		out->port = bpf_ntohs(address.in4.port);
+		__builtin_memcpy(out->address, address.in4.address, 4);
 		return true;
 	}
-	if (family == VIGIL_AF_INET6 && length >= sizeof(struct vigil_user_sockaddr_in6)) {
-		struct vigil_user_sockaddr_in6 in6 = {};
-
-		if (bpf_probe_read_user(&in6, sizeof(in6), user_address) != 0)
-			return false;
-		out->port = bpf_ntohs(in6.port);
-		if (vigil_is_ipv4_mapped(in6.address)) {
+	if (address.family == VIGIL_AF_INET6 && size == sizeof(struct vigil_user_sockaddr_in6)) {
+		out->port = bpf_ntohs(address.in6.port);
+		if (vigil_is_ipv4_mapped(address.in6.address)) {
 			out->family = VIGIL_AF_INET;
-			__builtin_memcpy(out->address, &in6.address[12], 4);
+			__builtin_memcpy(out->address, &address.in6.address[12], 4);
 		} else {
 			out->family = VIGIL_AF_INET6;
-			__builtin_memcpy(out->address, in6.address, 16);
+			__builtin_memcpy(out->address, address.in6.address, 16);
 		}
 		return true;
 	}
