@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <string>
 
-#include <vigil/alert.hpp>
 #include "detector.hpp"
+#include <vigil/alert.hpp>
 
 namespace cryptomining_plugin {
 

@@ -10,9 +10,9 @@
 
 #include <vigil/alert.hpp>
 
-#include <vigil/alert.hpp>
 #include "detector.hpp"
 #include "miner_command.hpp"
+#include <vigil/alert.hpp>
 
 namespace cryptomining_plugin {
 namespace {

@@ -9,9 +9,9 @@
 #include <span>
 #include <string>
 
-#include <vigil/alert.hpp>
 #include "detector.hpp"
 #include "dns_query.hpp"
+#include <vigil/alert.hpp>
 
 namespace cryptomining_plugin {
 namespace {

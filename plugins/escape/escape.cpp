@@ -52,9 +52,9 @@ constexpr std::array programs
         // exist (and fail): a group of its own, so that they do not push the other syscalls to raw_tp.
         bpf_program("init_module_enter", "modules", 0), bpf_program("init_module_exit", "modules", 0),
         bpf_program("finit_module_enter", "modules", 0), bpf_program("finit_module_exit", "modules", 0),
-        bpf_program("module_enter_raw", "modules", 1),
-        bpf_program("cgroup_mkdir_tp", "setup", 0), bpf_program("exec_tp", "setup", 0),
-        bpf_program("cgroup_mkdir_btf", "setup", 1), bpf_program("exec_btf", "setup", 1),
+        bpf_program("module_enter_raw", "modules", 1), bpf_program("cgroup_mkdir_tp", "setup", 0),
+        bpf_program("exec_tp", "setup", 0), bpf_program("cgroup_mkdir_btf", "setup", 1),
+        bpf_program("exec_btf", "setup", 1),
 };
 
 constexpr std::array<const char *, 1> ring_buffers{"escape_events"};

@@ -45,8 +45,8 @@ void EscapeDetector::report_kernel_load(const vigil::Event *event, const escape_
         attempt.syscall == ESCAPE_SYSCALL_INIT_MODULE || attempt.syscall == ESCAPE_SYSCALL_FINIT_MODULE;
     // An attempt whose outcome is unseen cannot have loaded a module into a kernel that cannot load any.
     const bool cannot_succeed = ret == nullptr && module_call && !host_facts_.loads_modules;
-    auto judgement = judge_kernel_load(attempt.syscall, (ret != nullptr && *ret < 0) || cannot_succeed, caller,
-                                       policy_);
+    auto judgement =
+        judge_kernel_load(attempt.syscall, (ret != nullptr && *ret < 0) || cannot_succeed, caller, policy_);
     if (!judgement || !admit(*judgement)) {
         return;
     }

@@ -16,8 +16,8 @@
 #include <vigil/rule_table.hpp>
 
 #include "escape_events.h"
-#include <vigil/glob_list.hpp>
 #include "paths.hpp"
+#include <vigil/glob_list.hpp>
 
 namespace escape_plugin {
 
@@ -88,7 +88,7 @@ struct HostFacts {
     uint32_t pid_ns = 0;
     uint32_t net_ns = 0;
     std::optional<Device> root_device; // the filesystem of the host's "/"
-    bool loads_modules = true;          // false: a kernel built without module support (no /proc/modules)
+    bool loads_modules = true;         // false: a kernel built without module support (no /proc/modules)
 };
 
 // The acting process, as the rules see it.

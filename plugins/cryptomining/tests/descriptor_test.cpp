@@ -76,8 +76,7 @@ TEST_CASE("one BPF object with its ring, the syscall programs and their raw_tp f
         CHECK(std::string_view(program->group) == "syscalls");
         (program->preference == 0 ? preferred : fallback).insert(program->name);
     }
-    CHECK(preferred ==
-          std::set<std::string>{"connect_enter", "sendto_enter", "sendmsg_enter", "sendmmsg_enter"});
+    CHECK(preferred == std::set<std::string>{"connect_enter", "sendto_enter", "sendmsg_enter", "sendmmsg_enter"});
     CHECK(fallback == std::set<std::string>{"sys_enter_raw"});
 }
 

@@ -7,9 +7,9 @@
 #include <sys/sysmacros.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <string>
 #include <vector>
 

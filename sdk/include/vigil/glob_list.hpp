@@ -24,10 +24,7 @@ public:
 
     GlobList() = default;
     explicit GlobList(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {}
-    GlobList(std::vector<std::string> patterns, Options options)
-        : patterns_(std::move(patterns)), options_(options)
-    {
-    }
+    GlobList(std::vector<std::string> patterns, Options options) : patterns_(std::move(patterns)), options_(options) {}
 
     // The first pattern @value matches, or "" when none does.
     std::string_view match(std::string_view value) const
@@ -36,7 +33,8 @@ public:
             return {};
         }
         const std::string text(value); // fnmatch wants a NUL-terminated string
-        const int flags = (options_.wildcards_cross_slash ? 0 : FNM_PATHNAME) | (options_.ignore_case ? FNM_CASEFOLD : 0);
+        const int flags =
+            (options_.wildcards_cross_slash ? 0 : FNM_PATHNAME) | (options_.ignore_case ? FNM_CASEFOLD : 0);
         for (const auto &pattern : patterns_) {
             if (fnmatch(pattern.c_str(), text.c_str(), flags) == 0) {
                 return pattern;

@@ -31,8 +31,7 @@
 namespace vigil {
 
 // @Row has at least `rule` (an enum whose values are 0 .. N-1) and `id` (const char *).
-template <class Row, std::size_t N>
-class RuleTable {
+template <class Row, std::size_t N> class RuleTable {
 public:
     using Rule = decltype(Row::rule);
 
@@ -69,8 +68,7 @@ private:
 };
 
 // Which rules are on. All are, until the configuration switches some off.
-template <class Rule, std::size_t N>
-class RuleSwitches {
+template <class Rule, std::size_t N> class RuleSwitches {
 public:
     void disable(Rule rule) { disabled_.set(static_cast<std::size_t>(rule)); }
     bool enabled(Rule rule) const { return !disabled_.test(static_cast<std::size_t>(rule)); }
@@ -83,9 +81,8 @@ private:
 // The rules the list option @key (by default `disabled_rules`) names, switched
 // off. An id that is not one of @table's is a ConfigError that names it.
 template <class Row, std::size_t N>
-RuleSwitches<typename RuleTable<Row, N>::Rule, N> read_disabled_rules(const Config &config,
-                                                                      const RuleTable<Row, N> &table,
-                                                                      const char *key = "disabled_rules")
+RuleSwitches<typename RuleTable<Row, N>::Rule, N>
+read_disabled_rules(const Config &config, const RuleTable<Row, N> &table, const char *key = "disabled_rules")
 {
     RuleSwitches<typename RuleTable<Row, N>::Rule, N> switches;
     for (const auto &id : config.get_list(key)) {
