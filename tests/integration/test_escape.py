@@ -260,6 +260,8 @@ def test_ordinary_container_raises_nothing(escape_sensor, container_factory):
     escape_sensor.assert_no_alert(Match(plugin="escape", container=container), settle=2.0, since=mark)
     escape_sensor.assert_no_alert(lambda alert: alert.get("plugin") == "escape" and caused_by(container)(alert),
                                   settle=0.5, since=mark)
+    # The silence is the sensor's judgement, not blindness: the same container is watched.
+    assert_watched(escape_sensor, container)
 
 
 def test_privileged_hostpid_container_start_and_exec_raise_nothing(escape_sensor, container_factory):
@@ -269,6 +271,7 @@ def test_privileged_hostpid_container_start_and_exec_raise_nothing(escape_sensor
 
     escape_sensor.assert_no_alert(lambda alert: alert.get("plugin") == "escape" and caused_by(container)(alert),
                                   settle=2.0, since=mark)
+    assert_watched(escape_sensor, container)
 
 
 def test_host_processes_mounting_and_joining_namespaces_raise_nothing(escape_sensor, container_factory,
@@ -286,6 +289,15 @@ def test_host_processes_mounting_and_joining_namespaces_raise_nothing(escape_sen
                    timeout=30)
 
     escape_sensor.assert_no_alert(lambda alert: alert.get("plugin") == "escape", settle=2.0, since=mark)
+    assert_watched(escape_sensor, container)
+
+
+def assert_watched(sensor, container):
+    """A positive control after a benign case: core_pattern opened for writing
+    (and closed unwritten) in the same container is reported."""
+    mark = sensor.alert_count()
+    run_script(container, behaviours.open_for_writing_script("/proc/sys/kernel/core_pattern"))
+    sensor.wait_for_alert(Match(rule="escape.core_pattern_write", container=container), since=mark)
 
 
 # ---- the plugin's acceptance scenario, on its default configuration --------------
