@@ -44,7 +44,7 @@ static void seize(pid_t child)
 {
 	if (ptrace(PTRACE_SEIZE, child, NULL, NULL) != 0)
 		die("PTRACE_SEIZE %d", child);
-	/* A seized tracee runs on; stop it so it can be detached like an attached one. */
+	/* A seized process runs on; stop it so it can be detached like an attached one. */
 	if (ptrace(PTRACE_INTERRUPT, child, NULL, NULL) != 0)
 		die("PTRACE_INTERRUPT %d", child);
 	wait_stop(child);
