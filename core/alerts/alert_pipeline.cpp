@@ -13,9 +13,9 @@ AlertPipeline::AlertPipeline(uint64_t dedup_window_ns, std::size_t dedup_max_key
 
 AlertPipeline::~AlertPipeline() { stop(std::chrono::milliseconds{0}); }
 
-void AlertPipeline::add_output(std::unique_ptr<delivery::OutputWorker> output)
+void AlertPipeline::add_output(std::unique_ptr<delivery::OutputWorker> output, Route route)
 {
-    outputs_.push_back(OutputRoute{std::move(output)});
+    outputs_.push_back(OutputRoute{std::move(output), std::move(route)});
 }
 
 void AlertPipeline::submit(Alert alert, uint64_t now_boot_ns)

@@ -32,7 +32,8 @@ public:
     AlertPipeline(const AlertPipeline &) = delete;
     AlertPipeline &operator=(const AlertPipeline &) = delete;
 
-    void add_output(std::unique_ptr<delivery::OutputWorker> output);
+    // @route: which alerts it receives (by default every one).
+    void add_output(std::unique_ptr<delivery::OutputWorker> output, Route route = {});
 
     // Deduplicates @alert (time_unix_ns and context already filled in),
     // renders it once and offers it to every output that accepts it.

@@ -56,6 +56,9 @@ int plugins_command(const CommandOptions &options)
         if (descriptor.kind == VIGIL_PLUGIN_DETECTOR) {
             std::printf("  tactics:    %s\n", join_ids(descriptor.tactics).c_str());
             std::printf("  techniques: %s\n", join_ids(descriptor.techniques).c_str());
+        } else {
+            std::printf("  route:      %s (change it in [outputs.<name>.route])\n",
+                        descriptor.default_route.describe().c_str());
         }
         for (const auto &key : descriptor.config_keys) {
             std::printf("  option %s (%s, default %s): %s\n", key.name, type_name(key.type), key.default_value,

@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "core/config/config_error.hpp"
+#include "core/config/route_settings.hpp"
 
 namespace vigil::config {
 
@@ -56,6 +57,7 @@ struct PluginSection {
     // `plugin` for outputs) are not the plugin's options.
     const toml::table *options = nullptr;
     SourceLocation location; // where the table starts
+    RouteOverrides route;    // outputs: [outputs.<name>.route], what it changes of the plugin's default
 };
 
 struct Config {

@@ -14,7 +14,7 @@ namespace vigil::config {
 namespace {
 
 constexpr std::string_view detector_reserved_keys[] = {"enabled"};
-constexpr std::string_view output_reserved_keys[] = {"enabled", "plugin"};
+constexpr std::string_view output_reserved_keys[] = {"enabled", "plugin", "route"};
 
 std::string unknown_key_message(std::string_view key, std::string_view plugin, const std::vector<DeclaredKey> &declared)
 {

@@ -76,6 +76,9 @@ void read_plugin_sections(const toml::node &node, std::string_view table_name, P
         read_enabled(*options, path, section, errors);
         if (kind == PluginKind::output) {
             read_output_plugin(*options, path, section, errors);
+            if (const auto *route = options->get("route")) {
+                read_route(*route, path + ".route", section.route, errors);
+            }
         }
         found.push_back(std::move(section));
     }

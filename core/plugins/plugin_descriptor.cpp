@@ -100,6 +100,46 @@ std::expected<void, std::string> check_hooks(const PluginDescriptor &descriptor)
     return {};
 }
 
+// A list of static strings from the plugin; an entry that is NULL is an error.
+std::expected<std::vector<std::string>, std::string> copy_strings(const char *const *items, uint32_t count,
+                                                                  const char *what)
+{
+    std::vector<std::string> copies;
+    if (count > 0 && items == nullptr) {
+        return std::unexpected(std::string("default route: ") + what + " count without " + what);
+    }
+    for (uint32_t index = 0; index < count; ++index) {
+        if (items[index] == nullptr) {
+            return std::unexpected(std::string("default route: a NULL entry among its ") + what);
+        }
+        copies.emplace_back(items[index]);
+    }
+    return copies;
+}
+
+std::expected<alerts::Route, std::string> read_route(const vigil_route &raw)
+{
+    if (raw.min_severity > VIGIL_SEVERITY_CRITICAL) {
+        return std::unexpected("default route: unknown minimum severity " + std::to_string(raw.min_severity));
+    }
+    auto tactics = copy_strings(raw.tactics, raw.tactic_count, "tactics");
+    auto exclude_tactics = copy_strings(raw.exclude_tactics, raw.exclude_tactic_count, "excluded tactics");
+    auto rules = copy_strings(raw.rules, raw.rule_count, "rules");
+    auto exclude_rules = copy_strings(raw.exclude_rules, raw.exclude_rule_count, "excluded rules");
+    for (const auto *list : {&tactics, &exclude_tactics, &rules, &exclude_rules}) {
+        if (!*list) {
+            return std::unexpected(list->error());
+        }
+    }
+    alerts::Route route;
+    route.min_severity = static_cast<vigil_severity>(raw.min_severity);
+    route.tactics = std::move(*tactics);
+    route.exclude_tactics = std::move(*exclude_tactics);
+    route.rules = GlobList(std::move(*rules));
+    route.exclude_rules = GlobList(std::move(*exclude_rules));
+    return route;
+}
+
 } // namespace
 
 std::string_view plugin_kind_name(vigil_plugin_kind kind)
@@ -177,6 +217,13 @@ std::expected<PluginDescriptor, std::string> read_descriptor(const vigil_plugin_
     }
     if (copy.hooks == nullptr) {
         return std::unexpected(std::string("the descriptor has no hooks"));
+    }
+    if (VIGIL_HAS_FIELD(&copy, vigil_plugin_descriptor, default_route) && copy.default_route != nullptr) {
+        auto route = read_route(abi_copy(copy.default_route));
+        if (!route) {
+            return std::unexpected(route.error());
+        }
+        descriptor.default_route = std::move(*route);
     }
     descriptor.hooks = abi_copy(copy.hooks);
     if (auto checked = check_hooks(descriptor); !checked) {

@@ -13,6 +13,8 @@
 
 #include <vigil/plugin_abi.h>
 
+#include "core/alerts/route.hpp"
+
 namespace vigil::plugins {
 
 struct BpfObjectDescription {
@@ -36,6 +38,7 @@ struct PluginDescriptor {
     std::vector<uint16_t> subscribed_kinds;
     std::vector<BpfObjectDescription> bpf_objects;
     vigil_plugin_hooks hooks{};
+    alerts::Route default_route; // outputs (ABI 1.2): every alert when the plugin proposes none
 };
 
 std::string_view plugin_kind_name(vigil_plugin_kind kind);

@@ -74,7 +74,7 @@ void plan_one(const config::Config &config, const config::PluginSection &section
         errors.insert(errors.end(), options.error().begin(), options.error().end());
         return;
     }
-    into.push_back(PlannedPlugin{&plugin, section.name, std::move(*options)});
+    into.push_back(PlannedPlugin{&plugin, section.name, std::move(*options), section.route});
 }
 
 } // namespace

@@ -18,6 +18,7 @@ struct PlannedPlugin {
     const plugins::PluginLibrary *library = nullptr;
     std::string instance_name; // the table name; an output plugin may run as several instances
     config::PluginOptions options;
+    config::RouteOverrides route; // outputs: the [outputs.<name>.route] table
 };
 
 struct PluginPlan {

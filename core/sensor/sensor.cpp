@@ -15,6 +15,7 @@
 #include "core/probes/load_time_constants.hpp"
 #include "core/probes/tracefs.hpp"
 #include "core/processes/proc_reader.hpp"
+#include "core/sensor/output_routes.hpp"
 #include "core/sensor/probe_specs.hpp"
 #include "core/util/boot_clock.hpp"
 
@@ -297,10 +298,14 @@ void Sensor::start_outputs(PluginPlan &plan)
         if (!plugin->initialise()) {
             continue;
         }
-        pipeline_->add_output(std::make_unique<delivery::OutputWorker>(
-            plugin->instance_name(), &plugin->descriptor().hooks, plugin->instance(), config_.alerts.output_queue_size));
-        spdlog::info("output {} ({} {}) running", plugin->instance_name(), plugin->descriptor().name,
-                     plugin->descriptor().version);
+        auto route = route_with_overrides(plugin->descriptor().default_route, planned.route);
+        auto routed = route.describe();
+        pipeline_->add_output(std::make_unique<delivery::OutputWorker>(plugin->instance_name(),
+                                                                       &plugin->descriptor().hooks, plugin->instance(),
+                                                                       config_.alerts.output_queue_size),
+                              std::move(route));
+        spdlog::info("output {} ({} {}) running: {}", plugin->instance_name(), plugin->descriptor().name,
+                     plugin->descriptor().version, routed);
         outputs_.push_back(std::move(plugin));
     }
 }

@@ -30,7 +30,31 @@ struct PluginInfo {
     std::span<const vigil_config_key> config_keys{};
     std::span<const uint16_t> subscribed_kinds{};
     std::span<const vigil_bpf_object> bpf_objects{};
+    const vigil_route *default_route = nullptr; // outputs: which alerts by default (see vigil::route)
 };
+
+// An output's default route. Spans of static strings, like the rest of a descriptor.
+struct RouteInfo {
+    vigil_severity min_severity = VIGIL_SEVERITY_INFO;
+    std::span<const char *const> tactics{};
+    std::span<const char *const> exclude_tactics{};
+    std::span<const char *const> rules{};
+    std::span<const char *const> exclude_rules{};
+};
+
+constexpr vigil_route route(const RouteInfo &info)
+{
+    return vigil_route{sizeof(vigil_route),
+                       static_cast<uint32_t>(info.min_severity),
+                       info.tactics.data(),
+                       static_cast<uint32_t>(info.tactics.size()),
+                       info.exclude_tactics.data(),
+                       static_cast<uint32_t>(info.exclude_tactics.size()),
+                       info.rules.data(),
+                       static_cast<uint32_t>(info.rules.size()),
+                       info.exclude_rules.data(),
+                       static_cast<uint32_t>(info.exclude_rules.size())};
+}
 
 constexpr vigil_config_key config_key(const char *name, vigil_config_type type, const char *default_value,
                                       const char *doc)
@@ -66,6 +90,7 @@ constexpr vigil_plugin_descriptor describe(vigil_plugin_kind kind, const PluginI
     descriptor.bpf_objects = info.bpf_objects.data();
     descriptor.bpf_object_count = static_cast<uint32_t>(info.bpf_objects.size());
     descriptor.hooks = hooks;
+    descriptor.default_route = info.default_route;
     return descriptor;
 }
 

@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 1
+#define VIGIL_ABI_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -132,6 +132,27 @@ struct vigil_bpf_object {
 	uint32_t ring_buffer_count;
 };
 
+/*
+ * ABI 1.2. Which alerts an output receives, unless the operator's
+ * [outputs.<name>.route] table says otherwise (key by key). An alert passes
+ * when its severity is at least min_severity, it carries one of `tactics`
+ * (none listed: any, including none) and none of `exclude_tactics`, and its
+ * rule id matches one of `rules` (shell globs; none listed: any) and none of
+ * `exclude_rules`. A pager, say, takes only what should wake someone.
+ */
+struct vigil_route {
+	uint32_t struct_size;
+	uint32_t min_severity;              /* enum vigil_severity */
+	const char *const *tactics;         /* static: ATT&CK tactic ids, "TA0004" */
+	uint32_t tactic_count;
+	const char *const *exclude_tactics; /* static */
+	uint32_t exclude_tactic_count;
+	const char *const *rules;           /* static: rule id globs, "escape.*" */
+	uint32_t rule_count;
+	const char *const *exclude_rules;   /* static */
+	uint32_t exclude_rule_count;
+};
+
 struct vigil_plugin_hooks;
 
 /* What the entry point returns. */
@@ -154,6 +175,8 @@ struct vigil_plugin_descriptor {
 	const struct vigil_bpf_object *bpf_objects; /* static */
 	uint32_t bpf_object_count;
 	const struct vigil_plugin_hooks *hooks; /* static */
+	/* ABI 1.2, outputs: the route it gets by default; NULL takes every alert. */
+	const struct vigil_route *default_route; /* static */
 };
 
 /* ------------------------------------------------------------------------- */
