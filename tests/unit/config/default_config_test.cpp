@@ -29,11 +29,15 @@ TEST_SUITE("config")
             CHECK(detector.enabled);
         }
         CHECK(names == std::vector<std::string>{"cryptomining", "escape", "injection", "lateral_movement"});
-        REQUIRE(config->outputs.size() == 2);
+        // Alerts reach stdout on a fresh machine; every other output is documented but off,
+        // since its receiver is not there.
+        REQUIRE(config->outputs.size() >= 2);
         CHECK(config->outputs[0].name == "stdout");
         CHECK(config->outputs[0].enabled);
-        CHECK(config->outputs[1].name == "jsonl");
-        CHECK_FALSE(config->outputs[1].enabled);
+        for (std::size_t index = 1; index < config->outputs.size(); ++index) {
+            CAPTURE(config->outputs[index].name);
+            CHECK_FALSE(config->outputs[index].enabled);
+        }
     }
 
     TEST_CASE("default config: conf/vigil.toml shows every core key with its default")
