@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "core/delivery/rendered_alert.hpp"
+#include "core/delivery/spool.hpp"
+#include "core/delivery/spooled_alert.hpp"
 
 namespace vigil::alerts {
 
@@ -64,6 +68,7 @@ void AlertPipeline::dispatch(Alert alert)
     sent_.fetch_add(1, std::memory_order_relaxed);
     // Rendered at most once, and only if some output wants it.
     std::shared_ptr<const delivery::RenderedAlert> rendered;
+    spooled_.clear();
     for (auto &output : outputs_) {
         // Once rendered, the alert lives in the RenderedAlert.
         const Alert &subject = rendered ? rendered->alert() : alert;
@@ -73,8 +78,47 @@ void AlertPipeline::dispatch(Alert alert)
         if (!rendered) {
             rendered = std::make_shared<const delivery::RenderedAlert>(std::move(alert));
         }
+        if (output.worker->spool() != nullptr) {
+            spooled_.push_back(output.worker.get());
+            continue;
+        }
         // A full queue is counted and logged by the worker; the other outputs still get the alert.
         output.worker->enqueue(rendered);
+    }
+    if (!spooled_.empty()) {
+        spool(*rendered);
+    }
+}
+
+void AlertPipeline::spool(const delivery::RenderedAlert &rendered)
+{
+    // Encoded once, stored once per output in one transaction (one write),
+    // and only then made known to the outputs: whatever they are told about
+    // is already on disk.
+    auto bytes = delivery::encode_spooled_alert(*rendered.view());
+    appends_.clear();
+    for (auto *worker : spooled_) {
+        appends_.push_back(delivery::SpoolAppend{worker->name(), bytes});
+    }
+    // Every spooled output shares the sensor's one spool.
+    auto stored = spooled_.front()->spool()->append_batch(appends_);
+    if (!stored) {
+        for (auto *worker : spooled_) {
+            worker->note_spool_failed();
+        }
+        spool_failures_.fetch_add(1, std::memory_order_relaxed);
+        if (auto suppressed = spool_error_log_.allow()) {
+            spdlog::error("alert {} is lost for {} outputs: the spool could not store it: {}{}", rendered.alert().rule,
+                          spooled_.size(), stored.error(),
+                          *suppressed > 0 ? " (" + std::to_string(*suppressed) + " similar messages suppressed)" : "");
+        }
+        return;
+    }
+    for (std::size_t index = 0; index < spooled_.size(); ++index) {
+        // A refused one (a bound was reached) is counted and logged by the spool.
+        if (auto id = (*stored)[index]) {
+            spooled_[index]->notify_spooled(*id);
+        }
     }
 }
 
@@ -88,7 +132,8 @@ void AlertPipeline::dispatch_all(std::vector<Alert> alerts)
 AlertPipeline::Statistics AlertPipeline::statistics() const
 {
     constexpr auto relaxed = std::memory_order_relaxed;
-    return Statistics{submitted_.load(relaxed), sent_.load(relaxed), suppressed_.load(relaxed)};
+    return Statistics{submitted_.load(relaxed), sent_.load(relaxed), suppressed_.load(relaxed),
+                      spool_failures_.load(relaxed)};
 }
 
 std::vector<std::pair<std::string, delivery::OutputStatistics>> AlertPipeline::output_statistics() const

@@ -1,6 +1,13 @@
 // From a raised alert to the outputs: deduplication, rendering once, and a
 // hand-off to every output's queue. The event thread never waits on an
 // output; each has its own queue and delivery thread.
+//
+// An output whose worker reads from the durable spool gets the alert through
+// it: the pipeline appends the alert for every such output that accepts it in
+// one transaction, on the event thread, and then wakes their workers. That
+// append is the only disk write on the event thread (a write(2) into the WAL,
+// no fsync by default; see spool.hpp), and it is what makes the alert survive
+// a crash from then on.
 #pragma once
 
 #include <atomic>
@@ -15,8 +22,10 @@
 #include "core/alerts/alert.hpp"
 #include "core/alerts/deduplicator.hpp"
 #include "core/alerts/output_route.hpp"
+#include "core/delivery/log_throttle.hpp"
 #include "core/delivery/output_statistics.hpp"
 #include "core/delivery/output_worker.hpp"
+#include "core/delivery/spool.hpp"
 
 namespace vigil::alerts {
 
@@ -32,7 +41,9 @@ public:
     AlertPipeline(const AlertPipeline &) = delete;
     AlertPipeline &operator=(const AlertPipeline &) = delete;
 
-    // @route: which alerts it receives (by default every one).
+    // @route: which alerts it receives (by default every one). A worker with a
+    // spool (OutputWorker::spool()) gets its alerts through it; all such
+    // workers must share one spool.
     void add_output(std::unique_ptr<delivery::OutputWorker> output, Route route = {});
 
     // Deduplicates @alert (time_unix_ns and context already filled in),
@@ -48,9 +59,10 @@ public:
     void stop(std::chrono::milliseconds drain_deadline);
 
     struct Statistics {
-        uint64_t submitted = 0;  // alerts submitted
-        uint64_t sent = 0;       // alerts and repeat summaries offered to the outputs
-        uint64_t suppressed = 0; // repeats held back by dedup (counted in summaries instead)
+        uint64_t submitted = 0;      // alerts submitted
+        uint64_t sent = 0;           // alerts and repeat summaries offered to the outputs
+        uint64_t suppressed = 0;     // repeats held back by dedup (counted in summaries instead)
+        uint64_t spool_failures = 0; // alerts the spool's storage failed to store (lost for the spooled outputs)
     };
     Statistics statistics() const;
     std::vector<std::pair<std::string, delivery::OutputStatistics>> output_statistics() const;
@@ -58,6 +70,7 @@ public:
 private:
     void dispatch(Alert alert);
     void dispatch_all(std::vector<Alert> alerts);
+    void spool(const delivery::RenderedAlert &rendered);
 
     Deduplicator dedup_;
     std::vector<OutputRoute> outputs_;
@@ -65,6 +78,11 @@ private:
     std::atomic<uint64_t> submitted_{0};
     std::atomic<uint64_t> sent_{0};
     std::atomic<uint64_t> suppressed_{0};
+    std::atomic<uint64_t> spool_failures_{0};
+    // Reused by dispatch, so that spooling an alert allocates nothing more.
+    std::vector<delivery::OutputWorker *> spooled_;
+    std::vector<delivery::SpoolAppend> appends_;
+    delivery::LogThrottle spool_error_log_;
 };
 
 } // namespace vigil::alerts

@@ -37,7 +37,11 @@ struct SensorConfig {
 struct AlertsConfig {
     uint32_t dedup_window_s = 60;       // 0 disables dedup; at most 86400
     uint32_t dedup_max_keys = 10000;    // 16..10000000
-    uint32_t output_queue_size = 10000; // 16..10000000 alerts per output
+    uint32_t output_queue_size = 10000; // 16..10000000 alerts per output (in-memory queues, without a spool)
+    std::string spool_path = "/var/lib/vigil/spool.db"; // "" = no spool: alerts wait in memory only
+    uint32_t spool_max_mib = 1024;                      // 1..1048576: payload bytes of all outputs together
+    uint32_t spool_max_entries_per_output = 1000000;    // 1..100000000
+    bool spool_discard_unconfigured = false;            // drop what waits for outputs no longer configured
 
     bool operator==(const AlertsConfig &) const = default;
 };

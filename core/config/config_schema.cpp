@@ -32,7 +32,11 @@ const Setting<SensorConfig> sensor_settings[] = {
 const Setting<AlertsConfig> alerts_settings[] = {
     {"dedup_window_s", &AlertsConfig::dedup_window_s, "Seconds during which repeats of an alert are counted instead of sent; 0 sends every alert.", {.minimum = 0, .maximum = 86400}},
     {"dedup_max_keys", &AlertsConfig::dedup_max_keys, "Distinct alerts remembered for deduplication.", {.minimum = 16, .maximum = 10000000}},
-    {"output_queue_size", &AlertsConfig::output_queue_size, "Alerts each output can hold while they wait for delivery.", {.minimum = 16, .maximum = 10000000}},
+    {"output_queue_size", &AlertsConfig::output_queue_size, "Alerts each output can hold while they wait for delivery, when there is no spool.", {.minimum = 16, .maximum = 10000000}},
+    {"spool_path", &AlertsConfig::spool_path, "SQLite file where alerts wait until each output acknowledged them, so that they survive a crash or restart; empty keeps them in memory only."},
+    {"spool_max_mib", &AlertsConfig::spool_max_mib, "Most MiB of alerts the spool holds for all outputs together; when reached, new alerts are refused and counted.", {.minimum = 1, .maximum = 1048576}},
+    {"spool_max_entries_per_output", &AlertsConfig::spool_max_entries_per_output, "Most alerts the spool holds for any one output.", {.minimum = 1, .maximum = 100000000}},
+    {"spool_discard_unconfigured", &AlertsConfig::spool_discard_unconfigured, "Discard, at start, alerts waiting in the spool for outputs the configuration no longer has."},
 };
 
 const SectionSchema<SensorConfig> sensor{"sensor", sensor_settings};

@@ -45,6 +45,19 @@ OutputWorker::OutputWorker(std::string name, const vigil_plugin_hooks *hooks, vo
     thread_ = std::thread([this] { run(); });
 }
 
+OutputWorker::OutputWorker(std::string name, const vigil_plugin_hooks *hooks, void *instance, Spool &spool,
+                           BackoffLimits backoff)
+    : name_(std::move(name)), hooks_(checked_hooks(hooks, name_)), instance_(instance), capacity_(1), spool_(&spool),
+      backoff_(backoff)
+{
+    if (auto waiting = spool.pending(name_); waiting.entries > 0) {
+        spdlog::info("output {}: {} alerts ({} bytes) from before the last stop wait in the spool {}; they are "
+                     "delivered first",
+                     name_, waiting.entries, waiting.bytes, spool.path());
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
 OutputWorker::~OutputWorker() { stop(std::chrono::milliseconds{0}); }
 
 bool OutputWorker::enqueue(std::shared_ptr<const RenderedAlert> alert)
@@ -53,7 +66,7 @@ bool OutputWorker::enqueue(std::shared_ptr<const RenderedAlert> alert)
     bool report_full = false;
     {
         std::lock_guard lock(mutex_);
-        if (stopping_) {
+        if (stopping_ || spool_ != nullptr) { // a spool worker reads only the spool
             counters_.dropped_at_stop.fetch_add(1, std::memory_order_relaxed);
             return false;
         }
@@ -80,6 +93,19 @@ bool OutputWorker::enqueue(std::shared_ptr<const RenderedAlert> alert)
     return accepted;
 }
 
+void OutputWorker::notify_spooled(uint64_t id)
+{
+    (void)id; // the delivery thread reads ids from the spool itself, in order
+    counters_.enqueued.fetch_add(1, std::memory_order_relaxed);
+    {
+        std::lock_guard lock(mutex_);
+        spool_maybe_more_ = true;
+    }
+    work_ready_.notify_one();
+}
+
+void OutputWorker::note_spool_failed() { counters_.dropped_spool_error.fetch_add(1, std::memory_order_relaxed); }
+
 void OutputWorker::stop(std::chrono::milliseconds drain_deadline)
 {
     {
@@ -99,11 +125,20 @@ void OutputWorker::stop(std::chrono::milliseconds drain_deadline)
 OutputStatistics OutputWorker::statistics() const
 {
     constexpr auto relaxed = std::memory_order_relaxed;
-    return OutputStatistics{
+    OutputStatistics statistics{
         counters_.enqueued.load(relaxed),      counters_.delivered.load(relaxed),
         counters_.retried_sends.load(relaxed), counters_.rejected.load(relaxed),
         counters_.dropped_queue_full.load(relaxed), counters_.dropped_at_stop.load(relaxed),
     };
+    statistics.dropped_spool_error = counters_.dropped_spool_error.load(relaxed);
+    if (spool_ != nullptr) {
+        statistics.dropped_spool_full = spool_->statistics(name_).dropped_full;
+        statistics.pending = spool_->pending(name_).entries;
+    } else {
+        std::lock_guard lock(mutex_);
+        statistics.pending = queue_.size();
+    }
+    return statistics;
 }
 
 void OutputWorker::run()
@@ -129,7 +164,7 @@ void OutputWorker::deliver_until_stopped()
             // Which alert it choked on is unknown; dropping only the first
             // means a single bad alert cannot take a whole batch with it.
             report_format_error(taken == 0 ? -EINVAL : taken, *views.front());
-            finish(1, counters_.rejected);
+            complete(1, false, "the output could not format it");
             continue;
         }
         auto count = std::min(static_cast<std::size_t>(taken), views.size());
@@ -141,6 +176,9 @@ void OutputWorker::deliver_until_stopped()
 
 bool OutputWorker::next_batch(std::vector<const vigil_alert *> &views)
 {
+    if (spool_ != nullptr) {
+        return next_spooled_batch(views);
+    }
     std::unique_lock lock(mutex_);
     work_ready_.wait(lock, [this] { return !queue_.empty() || stopping_; });
     if (queue_.empty() || (stopping_ && Clock::now() >= deadline_)) {
@@ -157,6 +195,79 @@ bool OutputWorker::next_batch(std::vector<const vigil_alert *> &views)
     return true;
 }
 
+bool OutputWorker::next_spooled_batch(std::vector<const vigil_alert *> &views)
+{
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            if (held_.empty()) {
+                work_ready_.wait(lock, [this] { return spool_maybe_more_ || stopping_; });
+            }
+            if (stopping_ && Clock::now() >= deadline_) {
+                return false;
+            }
+            // Cleared before reading: an append notified from now on is read next time.
+            spool_maybe_more_ = false;
+        }
+        if (held_.size() < max_batch && !read_spool()) {
+            // The spool's storage failed: try again later, like a failed send.
+            if (!wait_before_retry(backoff_.next(std::chrono::milliseconds{0}))) {
+                return false;
+            }
+            std::lock_guard lock(mutex_);
+            spool_maybe_more_ = true;
+            continue;
+        }
+        if (!held_.empty()) {
+            views.clear();
+            for (const auto &held : held_) {
+                views.push_back(held.alert->view());
+            }
+            return true;
+        }
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+            return false; // nothing left to drain
+        }
+    }
+}
+
+bool OutputWorker::read_spool()
+{
+    auto wanted = max_batch - held_.size();
+    auto entries = spool_->peek(name_, wanted, last_read_id_);
+    if (!entries) {
+        report_spool_error(entries.error());
+        return false;
+    }
+    if (entries->size() == wanted) {
+        // There may be more than it asked for (a backlog, or what waited from
+        // before a restart): read again once these are done, notified or not.
+        std::lock_guard lock(mutex_);
+        spool_maybe_more_ = true;
+    }
+    for (auto &entry : *entries) {
+        last_read_id_ = std::max(last_read_id_, entry.id);
+        auto decoded = SpooledAlert::decode(entry.alert);
+        if (decoded) {
+            held_.push_back(HeldAlert{entry.id, std::move(*decoded)});
+            continue;
+        }
+        // Not what this vigil writes (damaged, or from another version): no
+        // retry can deliver it, so it goes the way of a rejected alert.
+        uint64_t ids[] = {entry.id};
+        if (auto removed = spool_->reject(name_, ids, decoded.error()); !removed) {
+            report_spool_error(removed.error());
+        }
+        counters_.rejected.fetch_add(1, std::memory_order_relaxed);
+        if (auto suppressed = reject_log_.allow()) {
+            spdlog::error("output {}: spool entry {} cannot be read ({}); dropped it{}", name_, entry.id,
+                          decoded.error(), suppressed_note(*suppressed));
+        }
+    }
+    return true;
+}
+
 bool OutputWorker::deliver(const std::string &request, std::size_t count)
 {
     for (;;) {
@@ -168,7 +279,7 @@ bool OutputWorker::deliver(const std::string &request, std::size_t count)
 
         if (result.status == VIGIL_SEND_OK) {
             note_send_recovered();
-            finish(count, counters_.delivered);
+            complete(count, true, {});
             return true;
         }
         if (result.status == VIGIL_SEND_RETRY) {
@@ -182,8 +293,9 @@ bool OutputWorker::deliver(const std::string &request, std::size_t count)
             continue;
         }
         // REJECT, or a status this sensor does not know: retrying would not help.
-        report_rejected(count, result.status == VIGIL_SEND_REJECT ? reason : "unknown send status");
-        finish(count, counters_.rejected);
+        auto why = result.status == VIGIL_SEND_REJECT ? reason : std::string_view("unknown send status");
+        report_rejected(count, why);
+        complete(count, false, why.empty() ? std::string_view("no reason given") : why);
         return true;
     }
 }
@@ -199,6 +311,43 @@ bool OutputWorker::wait_before_retry(Clock::duration wait)
     // A stop request ends the wait early, so that draining starts at once.
     stop_requested_.wait_until(lock, until, [&] { return stopping_ != was_stopping; });
     return !stopping_ || Clock::now() < deadline_;
+}
+
+void OutputWorker::complete(std::size_t count, bool delivered, std::string_view reason)
+{
+    if (spool_ != nullptr) {
+        finish_spooled(count, delivered, reason);
+    } else {
+        finish(count, delivered ? counters_.delivered : counters_.rejected);
+    }
+}
+
+void OutputWorker::finish_spooled(std::size_t count, bool delivered, std::string_view reason)
+{
+    count = std::min(count, held_.size());
+    if (count == 0) {
+        return;
+    }
+    // A failure to remove them is logged and not retried: they stay in the
+    // file and are sent again after a restart (at least once), while this run
+    // goes on from the next ones.
+    if (delivered) {
+        if (auto removed = spool_->acknowledge(name_, held_[count - 1].id); !removed) {
+            report_spool_error(removed.error());
+        }
+        counters_.delivered.fetch_add(count, std::memory_order_relaxed);
+    } else {
+        std::vector<uint64_t> ids;
+        ids.reserve(count);
+        for (std::size_t index = 0; index < count; ++index) {
+            ids.push_back(held_[index].id);
+        }
+        if (auto removed = spool_->reject(name_, ids, reason); !removed) {
+            report_spool_error(removed.error());
+        }
+        counters_.rejected.fetch_add(count, std::memory_order_relaxed);
+    }
+    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(count));
 }
 
 void OutputWorker::finish(std::size_t count, std::atomic<uint64_t> &outcome)
@@ -226,6 +375,16 @@ void OutputWorker::finish(std::size_t count, std::atomic<uint64_t> &outcome)
 
 void OutputWorker::abandon_queue()
 {
+    if (spool_ != nullptr) {
+        // Nothing is lost: what was not acknowledged stays in the spool.
+        held_.clear();
+        if (auto waiting = spool_->pending(name_); waiting.entries > 0) {
+            spdlog::warn("output {}: {} alerts were not delivered before it stopped; they wait in the spool {} "
+                         "and are delivered after the next start",
+                         name_, waiting.entries, spool_->path());
+        }
+        return;
+    }
     std::size_t abandoned = 0;
     {
         std::lock_guard lock(mutex_);
@@ -263,6 +422,13 @@ void OutputWorker::note_send_failing(std::string_view reason)
         send_failing_ = true;
         spdlog::warn("output {}: send failed, retrying with backoff: {}", name_,
                      reason.empty() ? "no reason given" : reason);
+    }
+}
+
+void OutputWorker::report_spool_error(const std::string &error)
+{
+    if (auto suppressed = spool_error_log_.allow()) {
+        spdlog::error("output {}: spool: {}{}", name_, error, suppressed_note(*suppressed));
     }
 }
 

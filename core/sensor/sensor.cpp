@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cstring>
+#include <expected>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +45,36 @@ int collect_constant(void *context, const char *object, const char *variable, co
     const auto *bytes = static_cast<const unsigned char *>(value);
     requests.push_back({object, variable, std::vector<unsigned char>(bytes, bytes + size)});
     return 0;
+}
+
+// Creates the missing directories of @path's parent, owner-only (alerts name
+// processes and pods). Directories that exist are left as they are.
+std::expected<void, std::string> make_private_parent_directories(const std::string &path)
+{
+    auto slash = path.rfind('/');
+    if (slash == std::string::npos || slash == 0) {
+        return {};
+    }
+    auto directory = path.substr(0, slash);
+    for (auto next = directory.find('/', 1);; next = directory.find('/', next + 1)) {
+        auto part = directory.substr(0, next);
+        if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) {
+            return std::unexpected(part + ": cannot create the spool's directory: " + std::strerror(errno));
+        }
+        if (next == std::string::npos) {
+            return {};
+        }
+    }
+}
+
+std::string output_line(const std::string &name, const delivery::OutputStatistics &output)
+{
+    return name + " " + std::to_string(output.delivered) + " delivered " + std::to_string(output.rejected) +
+           " rejected " + std::to_string(output.retried_sends) + " retried " +
+           std::to_string(output.dropped_queue_full + output.dropped_spool_full + output.dropped_spool_error +
+                          output.dropped_at_stop) +
+           " dropped (" + std::to_string(output.dropped_spool_full) + " spool full) " + std::to_string(output.pending) +
+           " pending";
 }
 
 void report_programs(const probes::LoadedObject &object)
@@ -124,6 +157,9 @@ int Sensor::start()
         spdlog::warn("tracefs {}: tp/ programs fall back to tp_btf/ or raw_tp/ where plugins offer it",
                      tracefs.detail);
     }
+    if (!open_spool()) {
+        return 1;
+    }
     host_namespaces_ = discover_host_namespaces(config_.sensor.host_proc);
     if (host_namespaces_.source != config_.sensor.host_proc + "/1") {
         spdlog::warn("cannot read the host's namespaces from {}/1; using the sensor's own ({}) as the host's",
@@ -145,6 +181,7 @@ int Sensor::start()
         return 1;
     }
     start_outputs(*plan);
+    report_unconfigured_spooled_outputs();
     start_detectors(*plan);
 
     if (detectors_.empty()) {
@@ -289,6 +326,85 @@ void Sensor::start_detectors(PluginPlan &plan)
     }
 }
 
+// A spool that cannot be opened stops the start (exit 1) instead of being
+// moved aside or replaced: the file holds alerts not yet delivered, which are
+// evidence; "in use" (another sensor) and "cannot create" must not be worked
+// around at all; and a sensor that refuses to start is seen at once (its
+// DaemonSet pod crash-loops with this message), where one that quietly started
+// empty would hide both the loss and whatever damaged the file.
+bool Sensor::open_spool()
+{
+    const auto &alerts = config_.alerts;
+    if (alerts.spool_path.empty()) {
+        spdlog::warn("no spool ([alerts] spool_path is empty): alerts wait for delivery in memory only and are "
+                     "lost if the sensor stops or crashes before the outputs took them");
+        return true;
+    }
+    if (auto made = make_private_parent_directories(alerts.spool_path); !made) {
+        spdlog::error("{}", made.error());
+        return false;
+    }
+    delivery::SpoolLimits limits;
+    limits.max_total_bytes = uint64_t{alerts.spool_max_mib} * 1024 * 1024;
+    // One output may take all of it: with one output down, the others drain theirs.
+    limits.max_bytes_per_output = limits.max_total_bytes;
+    limits.max_entries_per_output = alerts.spool_max_entries_per_output;
+    auto spool = delivery::Spool::open(alerts.spool_path, limits);
+    if (!spool) {
+        spdlog::error("cannot open the alert spool, so the sensor does not start: {}. To start anyway: move the "
+                      "file aside (mv {} {}.damaged; the alerts in it are then not delivered), or set [alerts] "
+                      "spool_path to another file, or to \"\" for no spool",
+                      spool.error(), alerts.spool_path, alerts.spool_path);
+        return false;
+    }
+    spool_ = std::make_unique<delivery::Spool>(std::move(*spool));
+    uint64_t waiting = 0;
+    for (const auto &output : spool_->outputs()) {
+        waiting += output.pending.entries;
+    }
+    spdlog::info("alert spool {}: {} alerts waiting from before; bound {} MiB, {} alerts per output",
+                 alerts.spool_path, waiting, alerts.spool_max_mib, alerts.spool_max_entries_per_output);
+    return true;
+}
+
+void Sensor::report_unconfigured_spooled_outputs()
+{
+    if (!spool_) {
+        return;
+    }
+    std::set<std::string, std::less<>> running;
+    for (const auto &output : outputs_) {
+        running.insert(output->instance_name());
+    }
+    std::set<std::string, std::less<>> configured;
+    for (const auto &output : config_.outputs) {
+        configured.insert(output.name);
+    }
+    for (const auto &[name, pending] : spool_->outputs()) {
+        if (running.contains(name)) {
+            continue;
+        }
+        if (configured.contains(name)) {
+            spdlog::warn("spool {}: {} alerts wait for output {}, which is not running; they are kept until it runs "
+                         "again",
+                         spool_->path(), pending.entries, name);
+        } else if (config_.alerts.spool_discard_unconfigured) {
+            auto discarded = spool_->discard(name);
+            spdlog::warn("spool {}: discarded {} alerts that waited for output {}, which is no longer configured "
+                         "([alerts] spool_discard_unconfigured = true)",
+                         spool_->path(), discarded ? *discarded : 0, name);
+            if (!discarded) {
+                spdlog::error("{}", discarded.error());
+            }
+        } else {
+            spdlog::warn("spool {}: {} alerts wait for output {}, which is no longer configured; they are kept. "
+                         "Configure [outputs.{}] again to deliver them, or set [alerts] spool_discard_unconfigured "
+                         "= true to discard them",
+                         spool_->path(), pending.entries, name, name);
+        }
+    }
+}
+
 void Sensor::start_outputs(PluginPlan &plan)
 {
     for (auto &planned : plan.outputs) {
@@ -300,10 +416,14 @@ void Sensor::start_outputs(PluginPlan &plan)
         }
         auto route = route_with_overrides(plugin->descriptor().default_route, planned.route);
         auto routed = route.describe();
-        pipeline_->add_output(std::make_unique<delivery::OutputWorker>(plugin->instance_name(),
-                                                                       &plugin->descriptor().hooks, plugin->instance(),
-                                                                       config_.alerts.output_queue_size),
-                              std::move(route));
+        auto worker = spool_ ? std::make_unique<delivery::OutputWorker>(plugin->instance_name(),
+                                                                        &plugin->descriptor().hooks,
+                                                                        plugin->instance(), *spool_)
+                             : std::make_unique<delivery::OutputWorker>(plugin->instance_name(),
+                                                                        &plugin->descriptor().hooks,
+                                                                        plugin->instance(),
+                                                                        config_.alerts.output_queue_size);
+        pipeline_->add_output(std::move(worker), std::move(route));
         spdlog::info("output {} ({} {}) running: {}", plugin->instance_name(), plugin->descriptor().name,
                      plugin->descriptor().version, routed);
         outputs_.push_back(std::move(plugin));
@@ -390,15 +510,13 @@ void Sensor::log_statistics(bool final) const
     auto alerts = pipeline_->statistics();
     std::string outputs;
     for (const auto &[name, output] : pipeline_->output_statistics()) {
-        outputs += (outputs.empty() ? "" : ", ") + name + " " + std::to_string(output.delivered) + " delivered " +
-                   std::to_string(output.dropped_queue_full) + " dropped " + std::to_string(output.rejected) +
-                   " rejected";
+        outputs += (outputs.empty() ? "" : ", ") + output_line(name, output);
     }
     spdlog::info("{} after {}s: rings [{}]; records {} malformed {}; processes {} (evicted {}); containers {}; "
-                 "alerts {} sent {} suppressed {}; outputs [{}]",
+                 "alerts {} sent {} suppressed {} spool failures {}; outputs [{}]",
                  final ? "final statistics" : "statistics", uptime_s, rings, router.records, router.malformed,
                  processes_->size(), processes_->evictions(), containers_->size(), alerts.submitted, alerts.sent,
-                 alerts.suppressed, outputs);
+                 alerts.suppressed, alerts.spool_failures, outputs);
 }
 
 void Sensor::shut_down()
@@ -422,6 +540,15 @@ void Sensor::shut_down()
     core_probes_.reset();
     drain_.reset();
     pipeline_->stop(std::chrono::seconds(5));
+    // After the drain: what each output finally delivered, and what still waits (in the spool, for the next start).
+    std::string outputs;
+    for (const auto &[name, output] : pipeline_->output_statistics()) {
+        outputs += (outputs.empty() ? "" : ", ") + output_line(name, output);
+    }
+    if (!outputs.empty()) {
+        spdlog::info("outputs stopped: [{}]{}", outputs,
+                     spool_ ? "; pending alerts stay in the spool " + spool_->path() : std::string());
+    }
     outputs_.clear();
     plugin_libraries_.plugins.clear();
 }

@@ -47,7 +47,9 @@ private:
     void start_processes();
     bool load_core_probes();
     void start_detectors(PluginPlan &plan);
+    bool open_spool();
     void start_outputs(PluginPlan &plan);
+    void report_unconfigured_spooled_outputs();
     bool load_detector_objects(RunningPlugin &plugin);
     void tick(uint64_t now_ns);
     void report_lost_events();
@@ -63,6 +65,8 @@ private:
     std::unique_ptr<processes::ProcessTable> processes_;
     std::unique_ptr<EventRouter> router_;
     std::unique_ptr<AlertContext> alert_context_;
+    // Before the pipeline, so that it outlives the output workers that read it.
+    std::unique_ptr<delivery::Spool> spool_;
     std::unique_ptr<alerts::AlertPipeline> pipeline_;
     std::unique_ptr<SensorServices> services_;
     plugins::PluginDirectory plugin_libraries_;

@@ -64,6 +64,9 @@ def harness_config(build_dir: Path, workdir: Path, overrides=None, plugin_dir=No
             "log_level": "debug",
             "stats_interval_s": 0,
         },
+        # Each test sensor has a spool of its own: the default path is the
+        # node's, and a spool refuses a second sensor.
+        "alerts": {"spool_path": str(Path(workdir) / "spool.db")},
         "outputs": {
             "jsonl": {"enabled": True, "path": str(Path(workdir) / "alerts.jsonl")},
             "stdout": {"enabled": False},
