@@ -47,7 +47,7 @@ def _message_key(message):
     return (message.msgid, message.timestamp, message.structured_data[SD_ID].get("pid", ""))
 
 
-def _wait_until_delivered(sensor, receiver, timeout=30.0):
+def _wait_until_delivered(sensor, receiver, timeout=60.0):
     """Waits until every alert in the sensor's jsonl file reached the fake;
     returns (alerts, Counter of message keys)."""
     deadline = time.monotonic() + timeout
