@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// A vigil_alert as the sensor hands one to an output, with storage for its strings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <vigil/plugin_abi.h>
+
+namespace datadog_test {
+
+struct SampleAlert {
+    std::string json =
+        R"({"time":"2024-05-01T12:00:00.123456789Z","rule":"injection.ptrace_attach","plugin":"injection",)"
+        R"("severity":"high","summary":"ptrace attach to pid 42 by /usr/bin/gdb",)"
+        R"("mitre":{"tactics":[{"id":"TA0005","name":"Defense Evasion"},{"id":"TA0004","name":"Privilege Escalation"}],)"
+        R"("techniques":[{"id":"T1055.008","name":"Ptrace System Calls"}]},)"
+        R"("process":{"pid":7,"tid":7,"exe":"/usr/bin/gdb","cmdline":"gdb -p 42","uid":0,"gid":0,"ancestry":[]},)"
+        R"("container":{"id":"c0ffee","runtime":"containerd"},)"
+        R"("k8s":{"namespace":"payments","pod":"api-7d9f","pod_uid":"1234-abcd","node":"node-1"},"evidence":{"target_pid":42}})";
+    std::string rule = "injection.ptrace_attach";
+    std::string summary = "ptrace attach to pid 42 by /usr/bin/gdb";
+    std::string container = "c0ffee";
+    std::string pod_uid = "1234-abcd";
+    std::string node = "node-1";
+    std::string exe = "/usr/bin/gdb";
+    std::vector<vigil_attack_ref> tactics{{sizeof(vigil_attack_ref), "TA0005", "Defense Evasion"},
+                                          {sizeof(vigil_attack_ref), "TA0004", "Privilege Escalation"}};
+    std::vector<vigil_attack_ref> techniques{{sizeof(vigil_attack_ref), "T1055.008", "Ptrace System Calls"}};
+    bool in_container = true;
+    bool with_pod = true;
+    uint32_t severity = VIGIL_SEVERITY_HIGH;
+    uint64_t repeat_count = 0;
+
+    // 2024-05-01T12:00:00.123456789Z
+    static constexpr uint64_t time_ns = 1714564800123456789ULL;
+
+    vigil_alert view() const
+    {
+        vigil_alert alert{};
+        alert.struct_size = sizeof(alert);
+        alert.json = json.c_str();
+        alert.json_size = json.size();
+        alert.rule = rule.c_str();
+        alert.plugin = "injection";
+        alert.summary = summary.c_str();
+        alert.severity = severity;
+        alert.time_unix_ns = time_ns;
+        alert.tactics = tactics.data();
+        alert.tactic_count = static_cast<uint32_t>(tactics.size());
+        alert.techniques = techniques.data();
+        alert.technique_count = static_cast<uint32_t>(techniques.size());
+        alert.pid = 7;
+        alert.exe = exe.c_str();
+        alert.container_id = in_container ? container.c_str() : nullptr;
+        alert.pod_uid = with_pod ? pod_uid.c_str() : nullptr;
+        alert.node = node.c_str();
+        alert.repeat_count = repeat_count;
+        return alert;
+    }
+};
+
+} // namespace datadog_test
