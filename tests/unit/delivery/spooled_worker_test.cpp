@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -304,10 +305,13 @@ double percentile(std::vector<double> values, double fraction)
 
 } // namespace
 
-// A measurement, not a check: run with --no-skip -tc="*measurement*".
-TEST_CASE("delivery: measurement of pipeline to spool to worker throughput and event-thread latency" * doctest::skip())
+// Every one of thousands of alerts arrives, spooled and in memory. The figures
+// it prints (throughput, the event thread's time per submit) are information,
+// not a pass mark; VIGIL_SPOOL_MEASURE_COUNT=20000 gives steadier ones.
+TEST_CASE("delivery: thousands of alerts through pipeline, spool and worker all arrive, with timings printed")
 {
-    constexpr int count = 20000;
+    const char *asked = std::getenv("VIGIL_SPOOL_MEASURE_COUNT");
+    const int count = asked != nullptr ? std::atoi(asked) : 2000;
     TemporaryDirectory directory;
     auto spool = open_spool(directory);
     auto spooled = run_pipeline(count, &spool);
