@@ -1,6 +1,7 @@
 #include "core/processes/proc_reader.hpp"
 
 #include <charconv>
+#include <cstring>
 #include <dirent.h>
 #include <fstream>
 #include <sstream>
@@ -191,6 +192,32 @@ std::size_t seed_from_proc(ProcessTable &table, const std::string &proc_root, co
         ++seeded;
     }
     return seeded;
+}
+
+
+bool exe_matches_comm(std::string_view exe, const vigil_event_header &header)
+{
+    std::string_view comm(header.comm, strnlen(header.comm, sizeof(header.comm)));
+    if (comm.empty()) {
+        return true; // nothing to judge by
+    }
+    auto slash = exe.rfind('/');
+    auto name = slash == std::string_view::npos ? exe : exe.substr(slash + 1);
+    return name.starts_with(comm);
+}
+
+bool refresh_program_from_proc(const std::string &proc_root, ProcessEntry &entry)
+{
+    auto base = proc_root + "/" + std::to_string(entry.tgid);
+    std::string exe = read_link(base + "/exe");
+    if (exe.empty()) {
+        return false;
+    }
+    std::string arguments;
+    read_file(base + "/cmdline", arguments, 4096);
+    entry.exe = std::move(exe);
+    join_arguments(arguments, entry.cmdline);
+    return true;
 }
 
 } // namespace vigil::processes

@@ -1,6 +1,9 @@
 #include "core/sensor/event_router.hpp"
 
+#include "core/processes/proc_reader.hpp"
+
 #include <cstring>
+#include <utility>
 #include <spdlog/spdlog.h>
 
 namespace vigil::sensor {
@@ -32,8 +35,9 @@ std::string_view cgroup_path_of(const vigil_cgroup_change &change)
 
 } // namespace
 
-EventRouter::EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers)
-    : processes_(processes), containers_(containers)
+EventRouter::EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers,
+                         std::string proc_root)
+    : processes_(processes), proc_root_(std::move(proc_root)), containers_(containers)
 {
 }
 
@@ -143,7 +147,15 @@ void EventRouter::handle_plugin(RunningPlugin &plugin, const void *data, std::si
     if (header == nullptr) {
         return;
     }
-    deliver(plugin, *header, &processes_.observe(*header));
+    auto &process = processes_.observe(*header);
+    // Each ring is drained in turn, so a plugin's record can come before the
+    // core's record of the exec that started its process: the table then
+    // holds the parent's program or only the thread's name. Plugin records are
+    // candidates for alerts, and rare: read the truth from /proc for them.
+    if (!processes::exe_matches_comm(process.exe, *header)) {
+        processes::refresh_program_from_proc(proc_root_, process);
+    }
+    deliver(plugin, *header, &process);
 }
 
 } // namespace vigil::sensor

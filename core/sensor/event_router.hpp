@@ -35,7 +35,10 @@ struct RouterStatistics {
 
 class EventRouter {
 public:
-    EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers);
+    // @proc_root: where the host's /proc is, to fill in a process a plugin's
+    // record names before the core's record of its exec was drained.
+    EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers,
+                std::string proc_root = "/proc");
 
     // Delivers the core kinds @plugin subscribed to.
     void subscribe(RunningPlugin &plugin);
@@ -76,6 +79,7 @@ private:
     void deliver(RunningPlugin &plugin, const vigil_event_header &header, const processes::ProcessEntry *process);
 
     processes::ProcessTable &processes_;
+    std::string proc_root_;
     containers::ContainerResolver &containers_;
     CoreHandler core_handler_{*this};
     std::vector<std::unique_ptr<PluginHandler>> plugin_handlers_;

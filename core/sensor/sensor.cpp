@@ -168,7 +168,7 @@ int Sensor::start()
 
     start_containers();
     start_processes();
-    router_ = std::make_unique<EventRouter>(*processes_, *containers_);
+    router_ = std::make_unique<EventRouter>(*processes_, *containers_, config_.sensor.host_proc);
     alert_context_ = std::make_unique<AlertContext>(*processes_, node_name_);
     pipeline_ = std::make_unique<alerts::AlertPipeline>(uint64_t{config_.alerts.dedup_window_s} * second_ns,
                                                         config_.alerts.dedup_max_keys);

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -90,4 +91,27 @@ TEST_CASE("proc reader: the real /proc has this very process")
     REQUIRE(read_proc_process("/proc", static_cast<uint32_t>(getpid()), entry, cgroup));
     CHECK(entry.exe.find("vigil_unit_tests") != std::string::npos);
     CHECK(entry.mnt_ns != 0);
+}
+
+TEST_CASE("proc reader: a process whose exec was not seen yet is filled in from /proc")
+{
+    auto root = make_fake_proc();
+    vigil_event_header header{};
+    std::memcpy(header.comm, "python3.11", 10);
+    CHECK(exe_matches_comm("/usr/bin/python3.11", header));
+    CHECK_FALSE(exe_matches_comm("/bin/sh", header));       // the parent's program, inherited at fork
+    CHECK_FALSE(exe_matches_comm("python3", header));         // a thread name of another program
+    std::memcpy(header.comm, "a-very-long-nam", 15);          // comm is cut at 15 characters
+    CHECK(exe_matches_comm("/opt/bin/a-very-long-name-indeed", header));
+
+    ProcessEntry entry;
+    entry.tgid = 42;
+    entry.exe = "sh";
+    CHECK(refresh_program_from_proc(root.string(), entry));
+    CHECK(entry.exe == "/usr/bin/python3.11");
+    CHECK(entry.cmdline == "python3 -m http.server");
+    entry.tgid = 4242; // gone: nothing changes
+    CHECK_FALSE(refresh_program_from_proc(root.string(), entry));
+    CHECK(entry.exe == "/usr/bin/python3.11");
+    fs::remove_all(root);
 }
