@@ -148,6 +148,7 @@ def test_every_alert_raised_while_the_receiver_is_away_is_delivered_once(build_d
     receiver = http_json_receiver
     with Sensor(build_dir, tmp_path / "sensor", _overrides(receiver, batch=batch)) as sensor:
         _ptrace(build_dir)
+        sensor.wait_for_alert(Match(rule="injection.ptrace_attach"))  # listed before the wait below
         _wait_until_delivered(sensor, receiver)
         receiver.refuse(seconds=4)
         _ptrace(build_dir, 5)

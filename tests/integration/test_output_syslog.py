@@ -122,6 +122,9 @@ def test_every_alert_raised_while_the_receiver_is_away_is_delivered_once(build_d
              "unix": {"path": syslog_receiver.unix_path}}[transport]
     with Sensor(build_dir, tmp_path / "sensor", _overrides(transport=transport, **where)) as sensor:
         _ptrace(build_dir)
+        # The first alert must have reached the fake before it goes away: a
+        # datagram still unread in a socket that closes is lost by any receiver.
+        sensor.wait_for_alert(Match(rule="injection.ptrace_attach"))
         _wait_until_delivered(sensor, syslog_receiver)  # connected, and the path works
         syslog_receiver.refuse()
         before = sensor.alert_count()
