@@ -1,5 +1,5 @@
 """A loopback Datadog: the Events API (POST /api/v1/events) and the Logs
-intake (POST /api/v2/logs), checked against ../shared/docs/INTEGRATIONS.md.
+intake (POST /api/v2/logs), checked against Datadog's documented contract.
 
 The real service has them on two hosts (api.<site>, http-intake.logs.<site>);
 here one server answers both paths, so point both URLs at `url`.

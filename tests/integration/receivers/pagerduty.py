@@ -1,5 +1,5 @@
 """A loopback PagerDuty Events API v2 (POST /v2/enqueue), checked against
-../shared/docs/INTEGRATIONS.md, that also keeps the incidents the events
+PagerDuty's documented contract, that also keeps the incidents the events
 would open, so a test can see that repeats of a finding update one incident."""
 
 import json

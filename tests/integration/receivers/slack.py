@@ -1,5 +1,5 @@
-"""A loopback Slack incoming webhook, checked against
-../shared/docs/INTEGRATIONS.md. Answers are short text bodies, as Slack's are:
+"""A loopback Slack incoming webhook, checked against Slack's documented
+contract. Answers are short text bodies, as Slack's are:
 `ok`, or an error name such as `invalid_payload`."""
 
 import json

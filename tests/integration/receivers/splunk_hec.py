@@ -1,5 +1,5 @@
 """A loopback Splunk HTTP Event Collector: events, indexer acknowledgement and
-health, checked against ../shared/docs/INTEGRATIONS.md. Every answer is
+health, checked against the collector's documented contract. Every answer is
 {"text", "code"} with the collector's own texts and codes."""
 
 import json
