@@ -49,6 +49,13 @@ public:
     // consumed; @saturated is set when some ring still had more.
     std::size_t drain_once(bool &saturated);
 
+    // Consumes what is waiting now in the rings whose records go to @handler,
+    // outside the round (up to one budget per ring). Records of different
+    // rings are drained in turn, not in the order they happened: a handler of
+    // one ring calls this when a record cannot be judged before another ring's
+    // earlier records are seen. Must not be called from @handler itself.
+    std::size_t catch_up(const RecordHandler &handler);
+
     // Sleeps until a ring wakes the sensor or @timeout_ms passes.
     void wait(int timeout_ms);
 
@@ -62,6 +69,7 @@ private:
     static int on_record(void *context, void *data, std::size_t size);
 
     std::size_t budget_per_ring_;
+    std::size_t caught_up_this_round_ = 0; // records catch_up took during drain_once
     int epoll_fd_ = -1;
     std::vector<std::unique_ptr<Ring>> rings_;
 };

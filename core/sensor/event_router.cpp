@@ -141,21 +141,36 @@ void EventRouter::handle_core(const void *data, std::size_t size)
     }
 }
 
+processes::ProcessEntry &EventRouter::process_of_plugin_record(const vigil_event_header &header)
+{
+    auto *process = &processes_.observe(header);
+    if (processes::exe_matches_comm(process->exe, header)) {
+        return *process;
+    }
+    // Each ring is drained in turn, so a plugin's record can come before the
+    // core's record of the exec that started its process: the table then
+    // holds the parent's program or only the thread's name. The exec happened
+    // first, so it is in the core's ring by now: take what waits there.
+    if (drain_ != nullptr && drain_->catch_up(core_handler_) > 0) {
+        process = &processes_.observe(header);
+        if (processes::exe_matches_comm(process->exe, header)) {
+            return *process;
+        }
+    }
+    // Still no match: an exec the sensor missed (a lost record, a process
+    // from before the start), or a program whose name is not its file's.
+    // Plugin records are candidates for alerts, and rare: ask /proc.
+    processes::refresh_program_from_proc(proc_root_, *process);
+    return *process;
+}
+
 void EventRouter::handle_plugin(RunningPlugin &plugin, const void *data, std::size_t size)
 {
     const auto *header = checked_header(data, size);
     if (header == nullptr) {
         return;
     }
-    auto &process = processes_.observe(*header);
-    // Each ring is drained in turn, so a plugin's record can come before the
-    // core's record of the exec that started its process: the table then
-    // holds the parent's program or only the thread's name. Plugin records are
-    // candidates for alerts, and rare: read the truth from /proc for them.
-    if (!processes::exe_matches_comm(process.exe, *header)) {
-        processes::refresh_program_from_proc(proc_root_, process);
-    }
-    deliver(plugin, *header, &process);
+    deliver(plugin, *header, &process_of_plugin_record(*header));
 }
 
 } // namespace vigil::sensor

@@ -40,6 +40,11 @@ public:
     EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers,
                 std::string proc_root = "/proc");
 
+    // The loop that drains the rings: a plugin's record that names a process
+    // whose exec is not in the table yet makes the router catch up on the
+    // core's ring first (the exec may be waiting there).
+    void drain_with(events::DrainLoop &drain) { drain_ = &drain; }
+
     // Delivers the core kinds @plugin subscribed to.
     void subscribe(RunningPlugin &plugin);
 
@@ -77,10 +82,12 @@ private:
     void handle_core(const void *data, std::size_t size);
     void handle_plugin(RunningPlugin &plugin, const void *data, std::size_t size);
     void deliver(RunningPlugin &plugin, const vigil_event_header &header, const processes::ProcessEntry *process);
+    processes::ProcessEntry &process_of_plugin_record(const vigil_event_header &header);
 
     processes::ProcessTable &processes_;
     std::string proc_root_;
     containers::ContainerResolver &containers_;
+    events::DrainLoop *drain_ = nullptr;
     CoreHandler core_handler_{*this};
     std::vector<std::unique_ptr<PluginHandler>> plugin_handlers_;
     std::array<std::vector<RunningPlugin *>, VIGIL_KIND_LIMIT> subscribers_{};

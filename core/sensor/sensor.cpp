@@ -176,6 +176,7 @@ int Sensor::start()
         *processes_, *containers_, *router_, *alert_context_, *pipeline_, metrics_,
         NodeFacts{node_name_, config_.sensor.host_proc, cgroups_->mount_point(), host_namespaces_});
     drain_ = std::make_unique<events::DrainLoop>();
+    router_->drain_with(*drain_);
 
     if (!load_core_probes()) {
         return 1;

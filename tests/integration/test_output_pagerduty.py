@@ -121,7 +121,10 @@ def test_receiver_away_then_back_delivers_every_alert_once(build_dir, tmp_path, 
         _wait_mine(pagerduty_receiver, injector_path, pids, timeout=30)
         time.sleep(1.0)
         found = _mine(pagerduty_receiver.accepted, injector_path, pids)
-    assert sorted(event["payload"]["custom_details"]["process"]["pid"] for event in found) == sorted(pids)
+        seen = [(event["payload"]["class"], event["payload"]["custom_details"].get("process"))
+                for event in pagerduty_receiver.accepted]
+        assert sorted(event["payload"]["custom_details"]["process"]["pid"] for event in found) == sorted(pids), \
+            f"pids {sorted(pids)}, events {seen}\n{sensor.stderr_tail()}"
     # One incident per finding: five processes, five incidents, each triggered once.
     incidents = {event["dedup_key"]: pagerduty_receiver.incident(event["dedup_key"]) for event in found}
     assert len(incidents) == 5 and all(incident.trigger_count == 1 for incident in incidents.values())

@@ -100,3 +100,49 @@ TEST_CASE("drain loop: a full ring counts what it could not take, by kind")
     CHECK(statistics.dropped_by_kind.at(200) == statistics.dropped);
     CHECK(statistics.records == drained);
 }
+
+namespace {
+
+// Before its first record, asks the loop for what waits in another ring.
+struct CatchingUpHandler : events::RecordHandler {
+    events::DrainLoop *loop = nullptr;
+    const events::RecordHandler *first = nullptr;
+    std::size_t records = 0;
+    std::size_t caught_up = 0;
+    void handle_record(const void *, std::size_t) override
+    {
+        if (records++ == 0) {
+            caught_up = loop->catch_up(*first);
+        }
+    }
+};
+
+} // namespace
+
+TEST_CASE("drain loop: a handler can catch up on another ring before judging its record")
+{
+    VIGIL_REQUIRE_KERNEL_ACCESS();
+    // Two objects writing to two rings on the same syscall. The second ring
+    // is drained first here, as a plugin's ring can be drained before a
+    // record in the core's ring that happened earlier is seen.
+    auto second_object = load_ring_writer();
+    auto first_object = load_ring_writer();
+    CountingHandler first;
+    CatchingUpHandler second;
+    events::DrainLoop loop;
+    second.loop = &loop;
+    second.first = &first;
+    std::string error;
+    REQUIRE(loop.add_ring("second", second_object->ring_buffers().at(0), second, error));
+    REQUIRE(loop.add_ring("first", first_object->ring_buffers().at(0), first, error));
+
+    for (int call = 0; call < 3; ++call) {
+        syscall(SYS_getppid);
+    }
+    bool saturated = false;
+    CHECK(loop.drain_once(saturated) == 3 + 3);
+    CHECK(second.caught_up == 3); // all of the other ring's records, before the first of its own
+    CHECK(first.records == 3);
+    CHECK(second.records == 3);
+    CHECK(loop.statistics().at(1).records == 3);
+}
