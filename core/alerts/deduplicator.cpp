@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/alerts/finding_key.hpp"
+
 namespace vigil::alerts {
 
 Deduplicator::Deduplicator(uint64_t window_ns, std::size_t max_keys)
@@ -11,16 +13,7 @@ Deduplicator::Deduplicator(uint64_t window_ns, std::size_t max_keys)
 
 std::string Deduplicator::key_of(const Alert &alert)
 {
-    std::string_view scope = alert.container ? std::string_view(alert.container->id) : std::string_view("host");
-    std::string_view finding = alert.dedup_key;
-    if (finding.empty() && alert.process) {
-        finding = alert.process->exe;
-    }
-    // NUL cannot occur in a rule id or container id, so the parts cannot run into each other.
-    std::string key;
-    key.reserve(alert.rule.size() + scope.size() + finding.size() + 2);
-    key.append(alert.rule).append(1, '\0').append(scope).append(1, '\0').append(finding);
-    return key;
+    return finding_key(alert);
 }
 
 bool Deduplicator::admit(const Alert &alert, uint64_t now_ns)

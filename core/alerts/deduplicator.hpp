@@ -38,8 +38,7 @@ public:
     uint64_t suppressed_total() const { return suppressed_total_; }
     std::size_t size() const { return windows_.size(); }
 
-    // What makes two alerts the same finding: rule, container (or host) and
-    // the detector's dedup key, or the process's executable when it gave none.
+    // What makes two alerts the same finding: finding_key() (finding_key.hpp).
     static std::string key_of(const Alert &alert);
 
 private:

@@ -1,5 +1,7 @@
 #include "core/delivery/rendered_alert.hpp"
 
+#include "core/alerts/finding_key.hpp"
+
 namespace vigil::delivery {
 namespace {
 
@@ -16,7 +18,8 @@ std::vector<vigil_attack_ref> abi_refs(const std::vector<alerts::AttackRef> &ref
 } // namespace
 
 RenderedAlert::RenderedAlert(alerts::Alert alert)
-    : alert_(std::move(alert)), json_(alerts::to_json(alert_)), tactics_(abi_refs(alert_.tactics)),
+    : alert_(std::move(alert)), json_(alerts::to_json(alert_)), finding_key_(alerts::finding_key(alert_)),
+      tactics_(abi_refs(alert_.tactics)),
       techniques_(abi_refs(alert_.techniques))
 {
     view_.struct_size = sizeof(view_);
@@ -37,6 +40,7 @@ RenderedAlert::RenderedAlert(alerts::Alert alert)
     view_.pod_uid = alert_.k8s.pod_uid.empty() ? nullptr : alert_.k8s.pod_uid.c_str();
     view_.node = alert_.k8s.node.c_str();
     view_.repeat_count = alert_.repeat ? alert_.repeat->count : 0;
+    view_.finding_key = finding_key_.c_str();
 }
 
 } // namespace vigil::delivery

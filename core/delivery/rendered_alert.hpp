@@ -28,6 +28,7 @@ public:
 private:
     alerts::Alert alert_;
     std::string json_;
+    std::string finding_key_;
     std::vector<vigil_attack_ref> tactics_;
     std::vector<vigil_attack_ref> techniques_;
     vigil_alert view_{};

@@ -8,8 +8,10 @@
 namespace vigil::delivery {
 namespace {
 
-// Bumped when the layout changes; decode refuses any other.
-constexpr uint8_t encoding_version = 1;
+// Bumped when the layout changes; decode reads this one and those before it.
+// 1: the ABI 1.2 view. 2: then the finding key (ABI 1.3).
+constexpr uint8_t encoding_version = 2;
+constexpr uint8_t oldest_encoding_version = 1;
 // No alert has more ATT&CK references than this; a larger count is garbage.
 constexpr uint32_t most_refs = 4096;
 
@@ -169,6 +171,8 @@ std::string encode_spooled_alert(const vigil_alert &alert)
     writer.optional_text(alert.pod_uid);
     writer.text(alert.node);
     writer.u64(alert.repeat_count);
+    // The views handed here are the sensor's own (rendered or decoded), always of this ABI.
+    writer.text(alert.finding_key);
     return out;
 }
 
@@ -180,9 +184,9 @@ std::expected<std::unique_ptr<SpooledAlert>, std::string> SpooledAlert::decode(s
     if (!reader.u8(version)) {
         return std::unexpected(std::string("spooled alert is empty"));
     }
-    if (version != encoding_version) {
-        return std::unexpected(
-            fmt::format("spooled alert has encoding version {}, this vigil reads {}", version, encoding_version));
+    if (version < oldest_encoding_version || version > encoding_version) {
+        return std::unexpected(fmt::format("spooled alert has encoding version {}, this vigil reads {} to {}",
+                                           version, oldest_encoding_version, encoding_version));
     }
     bool read = reader.text(alert->json_) && reader.text(alert->rule_) && reader.text(alert->plugin_) &&
                 reader.text(alert->summary_) && reader.u32(alert->severity_) && reader.u64(alert->time_unix_ns_) &&
@@ -190,7 +194,7 @@ std::expected<std::unique_ptr<SpooledAlert>, std::string> SpooledAlert::decode(s
                 reader.u32(alert->pid_) && reader.text(alert->exe_) &&
                 reader.optional_text(alert->has_container_id_, alert->container_id_) &&
                 reader.optional_text(alert->has_pod_uid_, alert->pod_uid_) && reader.text(alert->node_) &&
-                reader.u64(alert->repeat_count_);
+                reader.u64(alert->repeat_count_) && (version < 2 || reader.text(alert->finding_key_));
     if (!read) {
         return std::unexpected(fmt::format("spooled alert is damaged at byte {} of {}: {}", reader.offset(),
                                            bytes.size(), reader.problem()));
@@ -232,6 +236,7 @@ void SpooledAlert::build_view()
     view_.pod_uid = has_pod_uid_ ? pod_uid_.c_str() : nullptr;
     view_.node = node_.c_str();
     view_.repeat_count = repeat_count_;
+    view_.finding_key = finding_key_.c_str();
 }
 
 } // namespace vigil::delivery

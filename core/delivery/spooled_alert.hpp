@@ -27,8 +27,9 @@ std::string encode_spooled_alert(const vigil_alert &alert);
 // vigil_alert view an output plugin gets from a RenderedAlert.
 class SpooledAlert {
 public:
-    // Refuses a version it does not know, truncated input and trailing bytes,
-    // with an error saying which.
+    // Reads the current encoding and the ones before it (what a spool written
+    // by an older vigil holds after an upgrade). Refuses a version it does not
+    // know, truncated input and trailing bytes, with an error saying which.
     static std::expected<std::unique_ptr<SpooledAlert>, std::string> decode(std::string_view bytes);
 
     // The view points into this object's members: it must not be copied or moved.
@@ -63,6 +64,7 @@ private:
     std::string pod_uid_;
     std::string node_;
     uint64_t repeat_count_ = 0;
+    std::string finding_key_; // empty when read from encoding version 1
 
     std::vector<vigil_attack_ref> tactic_views_;
     std::vector<vigil_attack_ref> technique_views_;

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include <vigil/output.hpp>
 #include <vigil/output_text.hpp>
 
 namespace vigil_pagerduty {
@@ -70,6 +71,13 @@ std::string_view pagerduty_severity(uint32_t severity)
 std::string dedup_key(const vigil_alert &alert, std::string_view fallback_node)
 {
     std::string key("vigil/");
+    // The sensor's own key of the finding: the one its deduplicator groups
+    // repeats by, with the detector's notion of "the same" in it.
+    if (auto finding = vigil::finding_key(alert); !finding.empty()) {
+        key += finding;
+        return vigil::text::bounded_key(key, max_dedup_key);
+    }
+    // An ABI 1.2 sensor: rule, container (or node and pid), executable.
     key += or_empty(alert.rule);
     key += '/';
     if (in_container(alert)) {

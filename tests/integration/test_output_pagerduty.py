@@ -66,7 +66,8 @@ def test_an_alert_pages_with_the_mapped_fields_and_opens_one_incident(build_dir,
     payload = event["payload"]
     details = payload["custom_details"]
     assert event["event_action"] == "trigger" and event["routing_key"] == "0123456789abcdef0123456789abcdef"
-    assert event["dedup_key"] == f"vigil/{RULE}/{details['k8s']['node']}/pid{pid}/{injector_path}"
+    # The sensor's finding key: rule, node (a host process), the detector's key (caller->target).
+    assert event["dedup_key"] == f"vigil/{RULE}/{details['k8s']['node']}/{pid}->{details['evidence']['target_pid']}"
     assert payload["severity"] == "error" and payload["class"] == RULE
     assert payload["source"] == details["k8s"]["node"] and payload["group"] == "host"
     assert payload["component"] == str(injector_path)

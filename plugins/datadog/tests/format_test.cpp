@@ -6,15 +6,15 @@
 #include <vector>
 
 #include <vigil/output_text.hpp>
+#include <vigil/testing/sample_alert.hpp>
 
 #include "event_body.hpp"
 #include "gzip.hpp"
 #include "log_batch.hpp"
 #include "request_parts.hpp"
-#include "sample_alert.hpp"
 #include "tags.hpp"
 
-using datadog_test::SampleAlert;
+using vigil::testing::SampleAlert;
 using namespace vigil_datadog;
 
 namespace {

@@ -5,18 +5,18 @@
 #include <string>
 
 #include <vigil/output_text.hpp>
+#include <vigil/testing/sample_alert.hpp>
 
 #include "event_body.hpp"
-#include "sample_alert.hpp"
 
-using pagerduty_test::SampleAlert;
+using vigil::testing::SampleAlert;
 using namespace vigil_pagerduty;
 
 TEST_CASE("a trigger: dedup key, summary, source, severity, timestamp, component, group, class, the alert as details")
 {
     SampleAlert sample;
     CHECK(event_body(sample.view(), "fallback") ==
-          R"({"event_action":"trigger","dedup_key":"vigil/injection.ptrace_attach/c0ffee//usr/bin/gdb",)"
+          R"({"event_action":"trigger","dedup_key":"vigil/injection.ptrace_attach/c0ffee/7->42",)"
           R"("client":"vigil","payload":{"summary":"ptrace attach to pid 42 by /usr/bin/gdb )"
           R"x((high, injection.ptrace_attach, container c0ffee on node-1)","source":"node-1/payments/api-7d9f",)x"
           R"("severity":"error","timestamp":"2024-05-01T12:00:00.123Z","component":"/usr/bin/gdb",)"
@@ -41,15 +41,34 @@ TEST_CASE("severity mapping")
     CHECK(pagerduty_severity(VIGIL_SEVERITY_INFO) == "info");
 }
 
-TEST_CASE("dedup key: one per finding; a host process is keyed by node and pid; at most 255 characters")
+TEST_CASE("dedup key: the sensor's finding key, so repeats of a finding update one incident; at most 255 characters")
 {
     SampleAlert sample;
     const auto key = dedup_key(sample.view(), "n");
+    CHECK(key == "vigil/injection.ptrace_attach/c0ffee/7->42");
     sample.summary = "another attach, same finding";
     sample.repeat_count = 3;
     CHECK(dedup_key(sample.view(), "n") == key); // a repeat, even the dedup summary, updates the incident
-    sample.container = "beef";
+    sample.finding_key = "injection.ptrace_attach/beef/7->42";
     CHECK(dedup_key(sample.view(), "n") != key); // another container: another incident
+
+    sample.finding_key = "injection.ptrace_attach/node-1/" + std::string(400, 'x');
+    const auto long_key = dedup_key(sample.view(), "n");
+    CHECK(long_key.size() == max_dedup_key);
+    sample.finding_key.back() = 'y';
+    CHECK(dedup_key(sample.view(), "n") != long_key); // differing only at the end, still apart
+}
+
+TEST_CASE("dedup key from an ABI 1.2 sensor: rule, container or node and pid, executable")
+{
+    SampleAlert sample;
+    sample.finding_key = ""; // the view has no finding key
+    const auto key = dedup_key(sample.view(), "n");
+    CHECK(key == "vigil/injection.ptrace_attach/c0ffee//usr/bin/gdb");
+    sample.repeat_count = 3;
+    CHECK(dedup_key(sample.view(), "n") == key);
+    sample.container = "beef";
+    CHECK(dedup_key(sample.view(), "n") != key);
 
     sample.in_container = false;
     CHECK(dedup_key(sample.view(), "fallback") == "vigil/injection.ptrace_attach/node-1/pid7//usr/bin/gdb");
@@ -60,7 +79,7 @@ TEST_CASE("dedup key: one per finding; a host process is keyed by node and pid; 
     const auto long_key = dedup_key(sample.view(), "n");
     CHECK(long_key.size() == max_dedup_key);
     sample.exe.back() = 'y';
-    CHECK(dedup_key(sample.view(), "n") != long_key); // differing only at the end, still apart
+    CHECK(dedup_key(sample.view(), "n") != long_key);
 }
 
 TEST_CASE("source and group for a host process and for a container without pod")

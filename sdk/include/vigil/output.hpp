@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <span>
 #include <string_view>
@@ -21,6 +22,16 @@
 #include <vigil/detector.hpp>
 
 namespace vigil {
+
+// What makes @alert the same finding as another (ABI 1.3), or "" from an older host.
+inline std::string_view finding_key(const vigil_alert &alert)
+{
+    constexpr auto needed = offsetof(vigil_alert, finding_key) + sizeof(alert.finding_key);
+    if (alert.struct_size < needed || alert.finding_key == nullptr) {
+        return {};
+    }
+    return alert.finding_key;
+}
 
 // The host-owned buffer a request is formatted into.
 class Request {

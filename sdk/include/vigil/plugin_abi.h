@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 2
+#define VIGIL_ABI_MINOR 3
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -358,6 +358,14 @@ struct vigil_alert {
 	const char *pod_uid;      /* NULL when unknown */
 	const char *node;
 	uint64_t repeat_count;    /* > 0 on the summary of repeats the dedup window held back */
+	/*
+	 * ABI 1.3: what makes two alerts the same finding, as
+	 * "<rule>/<container id, or the node for a host process>/<the detector's
+	 * dedup key, or the executable when it gave none>". The sensor's own
+	 * deduplicator groups repeats by it, and a receiver that merges repeats
+	 * (an incident key) can use it as is. Never NULL.
+	 */
+	const char *finding_key;
 };
 
 /* A growable byte buffer the host owns, for format to write a request into. */

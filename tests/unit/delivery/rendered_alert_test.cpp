@@ -50,6 +50,7 @@ TEST_CASE("delivery: the ABI view of a rendered alert points into it")
     CHECK(std::string_view(view.pod_uid) == "uid-1");
     CHECK(std::string_view(view.node) == "node-1");
     CHECK(view.repeat_count == 7);
+    CHECK(std::string_view(view.finding_key) == "injection.ptrace_attach/abc//injector");
 
     Alert host;
     host.rule = "r";
@@ -58,6 +59,7 @@ TEST_CASE("delivery: the ABI view of a rendered alert points into it")
     CHECK(host_rendered.view()->pod_uid == nullptr);
     CHECK(host_rendered.view()->pid == 0);
     CHECK(std::string_view(host_rendered.view()->exe).empty());
+    CHECK(std::string_view(host_rendered.view()->finding_key) == "r//");
     CHECK(host_rendered.view()->repeat_count == 0);
 }
 
@@ -90,4 +92,18 @@ TEST_CASE("delivery: the request buffer appends through the ABI and is bounded")
     CHECK(abi->append(abi->context, "x", RequestBuffer::max_request_bytes) == -E2BIG);
     buffer.clear();
     CHECK(buffer.bytes().empty());
+}
+
+TEST_CASE("delivery: the finding key is the detector's dedup key in its container, or on its node for a host process")
+{
+    Alert alert;
+    alert.rule = "injection.ptrace_attach";
+    alert.process = vigil::alerts::ProcessContext{1234, 1234, 0, 0, "/injector", "", {}};
+    alert.k8s.node = "node-1";
+    alert.dedup_key = "1234->7";
+    CHECK(std::string_view(RenderedAlert(alert).view()->finding_key) == "injection.ptrace_attach/node-1/1234->7");
+    alert.container = vigil::alerts::ContainerContext{"abc", "containerd"};
+    CHECK(std::string_view(RenderedAlert(alert).view()->finding_key) == "injection.ptrace_attach/abc/1234->7");
+    alert.dedup_key.clear(); // the detector gave none: the executable stands in
+    CHECK(std::string_view(RenderedAlert(alert).view()->finding_key) == "injection.ptrace_attach/abc//injector");
 }

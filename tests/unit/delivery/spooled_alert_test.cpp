@@ -64,6 +64,7 @@ void check_same(const vigil_alert &decoded, const vigil_alert &original)
     }
     CHECK(std::string_view(decoded.node) == original.node);
     CHECK(decoded.repeat_count == original.repeat_count);
+    CHECK(std::string_view(decoded.finding_key) == original.finding_key);
 }
 
 } // namespace
@@ -95,6 +96,27 @@ TEST_CASE("delivery: a spooled host alert keeps its absent container and pod")
     check_same(view, *rendered.view());
 }
 
+TEST_CASE("delivery: a spooled alert carries the finding key, and one an older vigil spooled reads without it")
+{
+    RenderedAlert rendered(full_alert());
+    CHECK(std::string_view(rendered.view()->finding_key) ==
+          "injection.ptrace_attach/" + std::string(64, 'a') + "//injector");
+    auto bytes = encode_spooled_alert(*rendered.view());
+    auto decoded = SpooledAlert::decode(bytes);
+    REQUIRE_MESSAGE(decoded.has_value(), decoded.error());
+    CHECK(std::string_view((*decoded)->view()->finding_key) == rendered.view()->finding_key);
+
+    // Encoding version 1 (ABI 1.2) ended after the repeat count.
+    auto key_size = std::string_view(rendered.view()->finding_key).size();
+    auto version_1 = bytes.substr(0, bytes.size() - 4 - key_size);
+    version_1[0] = 1;
+    auto old = SpooledAlert::decode(version_1);
+    REQUIRE_MESSAGE(old.has_value(), old.error());
+    CHECK(std::string_view((*old)->view()->finding_key).empty());
+    CHECK((*old)->view()->repeat_count == 9);
+    CHECK(std::string_view((*old)->view()->exe) == "/injector");
+}
+
 TEST_CASE("delivery: a truncated spooled alert is refused at every length, with an error")
 {
     RenderedAlert rendered(full_alert());
@@ -112,11 +134,13 @@ TEST_CASE("delivery: garbage, another version and trailing bytes are refused as 
     RenderedAlert rendered(full_alert());
     auto bytes = encode_spooled_alert(*rendered.view());
 
-    auto other_version = bytes;
-    other_version[0] = 2;
-    auto decoded = SpooledAlert::decode(other_version);
+    auto newer_version = bytes;
+    newer_version[0] = 3;
+    auto decoded = SpooledAlert::decode(newer_version);
     REQUIRE_FALSE(decoded.has_value());
-    CHECK(decoded.error().find("version 2") != std::string::npos);
+    CHECK(decoded.error().find("version 3") != std::string::npos);
+    newer_version[0] = 0;
+    CHECK_FALSE(SpooledAlert::decode(newer_version).has_value());
 
     decoded = SpooledAlert::decode(bytes + "x");
     REQUIRE_FALSE(decoded.has_value());

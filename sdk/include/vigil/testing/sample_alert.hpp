@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// A vigil_alert as the sensor hands one to an output, with storage for its strings.
+// A vigil_alert as the sensor hands one to an output, with storage for its
+// strings: for the format tests of output plugins. Change a member, then take
+// view() again.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include <vigil/plugin_abi.h>
 
-namespace pagerduty_test {
+namespace vigil::testing {
 
 struct SampleAlert {
     std::string json =
@@ -24,6 +27,8 @@ struct SampleAlert {
     std::string pod_uid = "1234-abcd";
     std::string node = "node-1";
     std::string exe = "/usr/bin/gdb";
+    // What the sensor computes (rule/container/detector's dedup key); "" plays an ABI 1.2 host.
+    std::string finding_key = "injection.ptrace_attach/c0ffee/7->42";
     std::vector<vigil_attack_ref> tactics{{sizeof(vigil_attack_ref), "TA0005", "Defense Evasion"},
                                           {sizeof(vigil_attack_ref), "TA0004", "Privilege Escalation"}};
     std::vector<vigil_attack_ref> techniques{{sizeof(vigil_attack_ref), "T1055.008", "Ptrace System Calls"}};
@@ -56,8 +61,13 @@ struct SampleAlert {
         alert.pod_uid = with_pod ? pod_uid.c_str() : nullptr;
         alert.node = node.c_str();
         alert.repeat_count = repeat_count;
+        if (finding_key.empty()) {
+            alert.struct_size = offsetof(vigil_alert, finding_key); // the view as a 1.2 host had it
+        } else {
+            alert.finding_key = finding_key.c_str();
+        }
         return alert;
     }
 };
 
-} // namespace pagerduty_test
+} // namespace vigil::testing
