@@ -1,6 +1,7 @@
 #include "core/alerts/alert_pipeline.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include <spdlog/spdlog.h>
 
@@ -44,6 +45,7 @@ void AlertPipeline::tick(uint64_t now_boot_ns)
     if (!stopped_) {
         dispatch_all(dedup_.take_expired(now_boot_ns));
     }
+    flush_spool();
 }
 
 void AlertPipeline::stop(std::chrono::milliseconds drain_deadline)
@@ -52,6 +54,7 @@ void AlertPipeline::stop(std::chrono::milliseconds drain_deadline)
         return;
     }
     dispatch_all(dedup_.take_all());
+    flush_spool();
     stopped_ = true;
     // One deadline for all: outputs not yet told to stop keep delivering
     // meanwhile, so stopping them one after another still ends by it.
@@ -86,40 +89,67 @@ void AlertPipeline::dispatch(Alert alert)
         output.worker->enqueue(rendered);
     }
     if (!spooled_.empty()) {
-        spool(*rendered);
+        add_to_spool_batch(*rendered);
     }
 }
 
-void AlertPipeline::spool(const delivery::RenderedAlert &rendered)
+void AlertPipeline::add_to_spool_batch(const delivery::RenderedAlert &rendered)
 {
-    // Encoded once, stored once per output in one transaction (one write),
-    // and only then made known to the outputs: whatever they are told about
-    // is already on disk.
-    auto bytes = delivery::encode_spooled_alert(*rendered.view());
-    appends_.clear();
-    for (auto *worker : spooled_) {
-        appends_.push_back(delivery::SpoolAppend{worker->name(), bytes});
+    // Encoded once however many outputs take it. Entries are reused from one
+    // flush to the next, so once warm this allocates nothing new.
+    if (spool_batch_size_ == spool_batch_.size()) {
+        spool_batch_.emplace_back();
     }
-    // Every spooled output shares the sensor's one spool.
-    auto stored = spooled_.front()->spool()->append_batch(appends_);
-    if (!stored) {
-        for (auto *worker : spooled_) {
-            worker->note_spool_failed();
-        }
-        spool_failures_.fetch_add(1, std::memory_order_relaxed);
-        if (auto suppressed = spool_error_log_.allow()) {
-            spdlog::error("alert {} is lost for {} outputs: the spool could not store it: {}{}", rendered.alert().rule,
-                          spooled_.size(), stored.error(),
-                          *suppressed > 0 ? " (" + std::to_string(*suppressed) + " similar messages suppressed)" : "");
-        }
+    auto &entry = spool_batch_[spool_batch_size_++];
+    entry.bytes = delivery::encode_spooled_alert(*rendered.view());
+    entry.rule = rendered.alert().rule;
+    entry.first_worker = spool_batch_workers_.size();
+    entry.worker_count = spooled_.size();
+    spool_batch_workers_.insert(spool_batch_workers_.end(), spooled_.begin(), spooled_.end());
+    if (spool_batch_size_ >= max_spool_batch) {
+        flush_spool();
+    }
+}
+
+void AlertPipeline::flush_spool()
+{
+    if (spool_batch_size_ == 0) {
         return;
     }
-    for (std::size_t index = 0; index < spooled_.size(); ++index) {
-        // A refused one (a bound was reached) is counted and logged by the spool.
-        if (auto id = (*stored)[index]) {
-            spooled_[index]->notify_spooled(*id);
+    const std::span batch(spool_batch_.data(), spool_batch_size_);
+    appends_.clear();
+    for (const auto &entry : batch) {
+        for (std::size_t index = 0; index < entry.worker_count; ++index) {
+            appends_.push_back(delivery::SpoolAppend{spool_batch_workers_[entry.first_worker + index]->name(),
+                                                     entry.bytes});
         }
     }
+    // Every spooled output shares the sensor's one spool. Stored in one
+    // transaction (one write), and only then made known to the outputs:
+    // whatever they are told about is already on disk.
+    auto stored = spool_batch_workers_.front()->spool()->append_batch(appends_);
+    if (!stored) {
+        for (auto *worker : spool_batch_workers_) {
+            worker->note_spool_failed();
+        }
+        spool_failures_.fetch_add(batch.size(), std::memory_order_relaxed);
+        if (auto suppressed = spool_error_log_.allow()) {
+            spdlog::error("{} alerts (the first: {}) are lost for the outputs that read from the spool, which "
+                          "could not store them: {}{}",
+                          batch.size(), batch.front().rule, stored.error(),
+                          *suppressed > 0 ? " (" + std::to_string(*suppressed) + " similar messages suppressed)" : "");
+        }
+    } else {
+        // Element i of the result is appends_[i]'s, in the workers' order.
+        for (std::size_t index = 0; index < appends_.size(); ++index) {
+            // A refused one (a bound was reached) is counted and logged by the spool.
+            if (auto id = (*stored)[index]) {
+                spool_batch_workers_[index]->notify_spooled(*id);
+            }
+        }
+    }
+    spool_batch_size_ = 0;
+    spool_batch_workers_.clear();
 }
 
 void AlertPipeline::dispatch_all(std::vector<Alert> alerts)

@@ -441,6 +441,8 @@ void Sensor::run(const std::atomic<bool> &stop)
         if (now - last_tick_ns_ >= second_ns) {
             tick(now);
         }
+        // What the pass raised for spooled outputs: one transaction for all of it.
+        pipeline_->flush_spool();
         if (!saturated) {
             drain_->wait(interval_ms);
         }
