@@ -534,6 +534,7 @@ void Sensor::shut_down()
             break;
         }
     }
+    pipeline_->flush_spool(); // so the counts below include what those rounds raised
     log_statistics(true);
     // Plugin instances, then BPF links and objects, then the drain loop, then outputs, then the libraries.
     for (auto &plugin : detectors_) {
