@@ -11,7 +11,8 @@
 
 namespace vigil {
 
-// Appends @text to @out as a quoted JSON string.
+// Appends @text to @out as a quoted JSON string: vigil::json::append_string
+// (sdk/include/vigil/json_text.hpp), so outputs escape as the sensor does.
 void append_json_string(std::string &out, std::string_view text);
 
 // Writes values in the order they are called; commas and colons are placed

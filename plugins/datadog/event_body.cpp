@@ -7,8 +7,8 @@
 namespace vigil_datadog {
 namespace {
 
-using vigil::text::append_json_string;
-using vigil::text::json_string_at;
+using vigil::json::append_string;
+using vigil::json::string_at;
 
 std::string_view or_empty(const char *text)
 {
@@ -74,8 +74,8 @@ std::string event_text(const vigil_alert &alert)
         text += "\ncontainer: ";
         text += alert.container_id;
     }
-    auto pod = json_string_at(json, {"k8s", "pod"});
-    auto pod_namespace = json_string_at(json, {"k8s", "namespace"});
+    auto pod = string_at(json, {"k8s", "pod"});
+    auto pod_namespace = string_at(json, {"k8s", "namespace"});
     if (pod && !pod->empty()) {
         text += "\npod: ";
         if (pod_namespace && !pod_namespace->empty()) {
@@ -95,7 +95,7 @@ std::string event_text(const vigil_alert &alert)
     text += "\n\n";
     text += json;
     // Bytes bound characters: at most 4000 bytes is at most 4000 characters.
-    text.resize(vigil::text::utf8_prefix(text, event_max_text_chars).size());
+    text.resize(vigil::json::utf8_prefix(text, event_max_text_chars).size());
     return text;
 }
 
@@ -103,16 +103,16 @@ std::string event_body(const vigil_alert &alert, const Formatting &formatting)
 {
     std::string title("[vigil] ");
     title += or_empty(alert.summary).empty() ? or_empty(alert.rule) : or_empty(alert.summary);
-    title.resize(vigil::text::utf8_prefix(title, event_max_title_bytes).size());
+    title.resize(vigil::json::utf8_prefix(title, event_max_title_bytes).size());
 
     std::string body("{\"title\":");
-    append_json_string(body, title);
+    append_string(body, title);
     body += ",\"text\":";
-    append_json_string(body, event_text(alert));
+    append_string(body, event_text(alert));
     body += ",\"alert_type\":";
-    append_json_string(body, event_alert_type(alert.severity));
+    append_string(body, event_alert_type(alert.severity));
     body += ",\"priority\":";
-    append_json_string(body, alert.severity >= VIGIL_SEVERITY_HIGH ? "normal" : "low");
+    append_string(body, alert.severity >= VIGIL_SEVERITY_HIGH ? "normal" : "low");
     body += ",\"tags\":[";
     bool first = true;
     for (const auto &tag : alert_tags(alert, formatting)) {
@@ -120,14 +120,14 @@ std::string event_body(const vigil_alert &alert, const Formatting &formatting)
             body += ',';
         }
         first = false;
-        append_json_string(body, tag);
+        append_string(body, tag);
     }
     body += "],\"aggregation_key\":";
-    append_json_string(body, event_aggregation_key(alert, formatting));
+    append_string(body, event_aggregation_key(alert, formatting));
     body += ",\"source_type_name\":";
-    append_json_string(body, formatting.source);
+    append_string(body, formatting.source);
     body += ",\"host\":";
-    append_json_string(body, host_of(alert, formatting));
+    append_string(body, host_of(alert, formatting));
     body += ",\"date_happened\":";
     body += std::to_string(alert.time_unix_ns / 1'000'000'000ULL);
     body += '}';

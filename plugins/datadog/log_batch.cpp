@@ -7,16 +7,16 @@
 namespace vigil_datadog {
 namespace {
 
-using vigil::text::append_json_string;
+using vigil::json::append_string;
 
 // The reserved attributes, left open for more members.
 void append_reserved(std::string &entry, const vigil_alert &alert, const Formatting &formatting,
                      std::string_view message)
 {
     entry += "{\"message\":";
-    append_json_string(entry, message);
+    append_string(entry, message);
     entry += ",\"ddsource\":";
-    append_json_string(entry, formatting.source);
+    append_string(entry, formatting.source);
     entry += ",\"ddtags\":";
     std::string joined;
     for (const auto &tag : alert_tags(alert, formatting)) {
@@ -25,13 +25,13 @@ void append_reserved(std::string &entry, const vigil_alert &alert, const Formatt
         }
         joined += tag;
     }
-    append_json_string(entry, joined);
+    append_string(entry, joined);
     entry += ",\"hostname\":";
-    append_json_string(entry, host_of(alert, formatting));
+    append_string(entry, host_of(alert, formatting));
     entry += ",\"service\":";
-    append_json_string(entry, formatting.service);
+    append_string(entry, formatting.service);
     entry += ",\"status\":";
-    append_json_string(entry, log_status(alert.severity));
+    append_string(entry, log_status(alert.severity));
     // Epoch milliseconds: an attribute the intake takes as the log's date.
     entry += ",\"timestamp\":";
     entry += std::to_string(alert.time_unix_ns / 1'000'000);
@@ -89,15 +89,15 @@ std::string log_entry(const vigil_alert &alert, const Formatting &formatting, st
     // Too large whole: what identifies the alert, and a message cut to leave room.
     entry.clear();
     const std::size_t message_room = max_entry_bytes / 2;
-    append_reserved(entry, alert, formatting, vigil::text::utf8_prefix(message_of(alert), message_room));
+    append_reserved(entry, alert, formatting, vigil::json::utf8_prefix(message_of(alert), message_room));
     entry += ",\"rule\":";
-    append_json_string(entry, alert.rule != nullptr ? alert.rule : "");
+    append_string(entry, alert.rule != nullptr ? alert.rule : "");
     entry += ",\"plugin\":";
-    append_json_string(entry, alert.plugin != nullptr ? alert.plugin : "");
+    append_string(entry, alert.plugin != nullptr ? alert.plugin : "");
     entry += ",\"severity\":";
-    append_json_string(entry, severity_name(alert.severity));
+    append_string(entry, severity_name(alert.severity));
     entry += ",\"time\":";
-    append_json_string(entry, vigil::text::iso8601_utc_ms(alert.time_unix_ns));
+    append_string(entry, vigil::text::iso8601_utc_ms(alert.time_unix_ns));
     entry += ",\"vigil_truncated\":true}";
     return entry;
 }

@@ -69,10 +69,10 @@ std::vector<std::string> alert_tags(const vigil_alert &alert, const Formatting &
         tags.push_back(make_tag("container_id", alert.container_id));
     }
     const std::string_view json(alert.json != nullptr ? alert.json : "", alert.json != nullptr ? alert.json_size : 0);
-    if (auto name = vigil::text::json_string_at(json, {"k8s", "namespace"}); name && !name->empty()) {
+    if (auto name = vigil::json::string_at(json, {"k8s", "namespace"}); name && !name->empty()) {
         tags.push_back(make_tag("kube_namespace", *name));
     }
-    if (auto pod = vigil::text::json_string_at(json, {"k8s", "pod"}); pod && !pod->empty()) {
+    if (auto pod = vigil::json::string_at(json, {"k8s", "pod"}); pod && !pod->empty()) {
         tags.push_back(make_tag("pod_name", *pod));
     }
     if (alert.pod_uid != nullptr && alert.pod_uid[0] != '\0') {

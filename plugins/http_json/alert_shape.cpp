@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <ctime>
 
-#include "json_text.hpp"
+#include <vigil/json_text.hpp>
+
+#include "flat_json.hpp"
 
 namespace vigil_http_json {
 namespace {
@@ -55,7 +57,7 @@ public:
     void string(std::string_view name, std::string_view value)
     {
         key(name);
-        append_json_string(out_, value);
+        vigil::json::append_string(out_, value);
     }
     void number(std::string_view name, uint64_t value)
     {
@@ -68,7 +70,7 @@ private:
     {
         out_ += first_ ? "" : ",";
         first_ = false;
-        append_json_string(out_, name);
+        vigil::json::append_string(out_, name);
         out_ += ':';
     }
     std::string &out_;
@@ -81,7 +83,7 @@ void append_ids(std::string &out, const vigil_attack_ref *refs, uint32_t count, 
         if (refs[index].id != nullptr) {
             out += first ? "" : ",";
             first = false;
-            append_json_string(out, refs[index].id);
+            vigil::json::append_string(out, refs[index].id);
         }
     }
 }
@@ -166,22 +168,22 @@ void append_alert(std::string &out, const vigil_alert &alert, const ShapeSetting
     append_rfc3339_ns(time, alert.time_unix_ns);
 
     out += "{\"time\":\"" + time + "\",\"rule\":";
-    append_json_string(out, text(alert.rule));
+    vigil::json::append_string(out, text(alert.rule));
     out += ",\"priority\":\"";
     out += priority_name(alert.severity);
     out += "\",\"source\":";
-    append_json_string(out, settings.source);
+    vigil::json::append_string(out, settings.source);
     out += ",\"hostname\":";
-    append_json_string(out, text(alert.node));
+    vigil::json::append_string(out, text(alert.node));
     out += ",\"output\":";
-    append_json_string(out, human_line(alert, flat));
+    vigil::json::append_string(out, human_line(alert, flat));
 
     out += ",\"tags\":[";
     bool first = true;
     append_ids(out, alert.tactics, alert.tactic_count, first);
     append_ids(out, alert.techniques, alert.technique_count, first);
     out += first ? "" : ",";
-    append_json_string(out, text(alert.plugin));
+    vigil::json::append_string(out, text(alert.plugin));
     out += "]";
 
     out += ",\"output_fields\":{";

@@ -8,8 +8,8 @@
 namespace vigil_pagerduty {
 namespace {
 
-using vigil::text::append_json_string;
-using vigil::text::json_string_at;
+using vigil::json::append_string;
+using vigil::json::string_at;
 
 std::string_view or_empty(const char *text)
 {
@@ -99,8 +99,8 @@ std::string event_source(const vigil_alert &alert, std::string_view fallback_nod
         return source;
     }
     auto json = json_of(alert);
-    auto pod = json_string_at(json, {"k8s", "pod"});
-    auto pod_namespace = json_string_at(json, {"k8s", "namespace"});
+    auto pod = string_at(json, {"k8s", "pod"});
+    auto pod_namespace = string_at(json, {"k8s", "namespace"});
     source += '/';
     if (pod && !pod->empty()) {
         if (pod_namespace && !pod_namespace->empty()) {
@@ -133,35 +133,35 @@ std::string event_summary(const vigil_alert &alert, std::string_view fallback_no
     if (alert.repeat_count > 0) {
         summary += ", repeated " + std::to_string(alert.repeat_count) + " more times";
     }
-    summary.resize(vigil::text::utf8_prefix(summary, max_summary).size());
+    summary.resize(vigil::json::utf8_prefix(summary, max_summary).size());
     return summary;
 }
 
 std::string event_body(const vigil_alert &alert, std::string_view fallback_node, std::size_t max_bytes)
 {
     const auto json = json_of(alert);
-    auto pod_namespace = json_string_at(json, {"k8s", "namespace"});
+    auto pod_namespace = string_at(json, {"k8s", "namespace"});
 
     std::string body("{\"event_action\":\"trigger\",\"dedup_key\":");
-    append_json_string(body, dedup_key(alert, fallback_node));
+    append_string(body, dedup_key(alert, fallback_node));
     body += ",\"client\":\"vigil\",\"payload\":{\"summary\":";
-    append_json_string(body, event_summary(alert, fallback_node));
+    append_string(body, event_summary(alert, fallback_node));
     body += ",\"source\":";
-    append_json_string(body, event_source(alert, fallback_node));
+    append_string(body, event_source(alert, fallback_node));
     body += ",\"severity\":";
-    append_json_string(body, pagerduty_severity(alert.severity));
+    append_string(body, pagerduty_severity(alert.severity));
     body += ",\"timestamp\":";
-    append_json_string(body, vigil::text::iso8601_utc_ms(alert.time_unix_ns));
+    append_string(body, vigil::text::iso8601_utc_ms(alert.time_unix_ns));
     body += ",\"component\":";
-    append_json_string(body, or_empty(alert.exe).empty() ? or_empty(alert.plugin) : or_empty(alert.exe));
+    append_string(body, or_empty(alert.exe).empty() ? or_empty(alert.plugin) : or_empty(alert.exe));
     body += ",\"group\":";
     if (pod_namespace && !pod_namespace->empty()) {
-        append_json_string(body, *pod_namespace);
+        append_string(body, *pod_namespace);
     } else {
-        append_json_string(body, in_container(alert) ? "containers" : "host");
+        append_string(body, in_container(alert) ? "containers" : "host");
     }
     body += ",\"class\":";
-    append_json_string(body, or_empty(alert.rule));
+    append_string(body, or_empty(alert.rule));
     body += ",\"custom_details\":";
     // Room for the routing key member added at send time, and the closing braces.
     const std::size_t routing_key_room = 20 + routing_key_length;
@@ -170,9 +170,9 @@ std::string event_body(const vigil_alert &alert, std::string_view fallback_node,
         body += json;
     } else {
         body += "{\"rule\":";
-        append_json_string(body, or_empty(alert.rule));
+        append_string(body, or_empty(alert.rule));
         body += ",\"severity\":";
-        append_json_string(body, severity_word(alert.severity));
+        append_string(body, severity_word(alert.severity));
         body += ",\"vigil_truncated\":true}";
     }
     body += "}}";
@@ -182,7 +182,7 @@ std::string event_body(const vigil_alert &alert, std::string_view fallback_node,
 std::string with_routing_key(std::string_view body, std::string_view routing_key)
 {
     std::string out("{\"routing_key\":");
-    append_json_string(out, routing_key);
+    append_string(out, routing_key);
     if (body.size() > 2) {
         out += ',';
     }

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "alert_shape.hpp"
-#include "json_text.hpp"
+#include "flat_json.hpp"
 
 using namespace vigil_http_json;
 

@@ -89,14 +89,14 @@ TEST_CASE("source and group for a host process and for a container without pod")
     sample.json = R"({"rule":"x","k8s":{"node":"node-1"}})";
     CHECK(event_source(sample.view(), "n") == "node-1");
     auto body = event_body(sample.view(), "n");
-    CHECK(vigil::text::json_string_at(body, {"payload", "group"}) == std::string("host"));
-    CHECK(vigil::text::json_string_at(body, {"payload", "summary"}) ==
+    CHECK(vigil::json::string_at(body, {"payload", "group"}) == std::string("host"));
+    CHECK(vigil::json::string_at(body, {"payload", "summary"}) ==
           std::string("ptrace attach to pid 42 by /usr/bin/gdb (high, injection.ptrace_attach, host node-1)"));
     sample.in_container = true;
     sample.container = "0123456789abcdef0123";
     CHECK(event_source(sample.view(), "n") == "node-1/0123456789ab");
     body = event_body(sample.view(), "n");
-    CHECK(vigil::text::json_string_at(body, {"payload", "group"}) == std::string("containers"));
+    CHECK(vigil::json::string_at(body, {"payload", "group"}) == std::string("containers"));
 }
 
 TEST_CASE("summary: at most 1024 characters, cut between UTF-8 characters; repeats counted")
@@ -112,9 +112,9 @@ TEST_CASE("summary: at most 1024 characters, cut between UTF-8 characters; repea
     auto summary = event_summary(sample.view(), "n");
     CHECK(summary.size() <= max_summary);
     CHECK(summary.size() == 1023); // 341 whole € in 1024 bytes
-    CHECK(vigil::text::utf8_prefix(summary, summary.size()) == summary);
+    CHECK(vigil::json::utf8_prefix(summary, summary.size()) == summary);
     auto body = event_body(sample.view(), "n");
-    CHECK(vigil::text::json_string_at(body, {"payload", "summary"}) == summary);
+    CHECK(vigil::json::string_at(body, {"payload", "summary"}) == summary);
 }
 
 TEST_CASE("escaping in every string, invalid UTF-8 replaced")

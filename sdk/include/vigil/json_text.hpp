@@ -276,14 +276,24 @@ private:
 
 // Appends @text as a JSON string, quotes included: '"', '\\' and control
 // characters escaped (\n, \t, \r short; the others and DEL as \u00XX),
-// invalid UTF-8 replaced by U+FFFD.
+// invalid UTF-8 replaced by U+FFFD (one per maximal invalid subpart, the
+// Unicode recommended practice). The sensor renders alerts with it too.
 inline void append_string(std::string &out, std::string_view text)
 {
     constexpr char hex[] = "0123456789abcdef";
+    auto plain = [](unsigned char byte) { return byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x7F; };
     out += '"';
+    std::size_t run_start = 0;
     std::size_t index = 0;
+    // Plain ASCII is copied in runs; only bytes that need escaping or UTF-8
+    // checking leave the fast path.
     while (index < text.size()) {
         auto byte = static_cast<unsigned char>(text[index]);
+        if (plain(byte)) {
+            ++index;
+            continue;
+        }
+        out.append(text.data() + run_start, index - run_start);
         if (byte == '"' || byte == '\\') {
             out += '\\';
             out += static_cast<char>(byte);
@@ -298,12 +308,10 @@ inline void append_string(std::string &out, std::string_view text)
             out += "\\r";
             ++index;
         } else if (byte < 0x20 || byte == 0x7F) {
+            // DEL is legal JSON, but escaping it keeps terminals that show the text sane.
             out += "\\u00";
             out += hex[byte >> 4];
             out += hex[byte & 0x0F];
-            ++index;
-        } else if (byte < 0x80) {
-            out += static_cast<char>(byte);
             ++index;
         } else {
             auto [length, valid] = detail::utf8_sequence(text.substr(index));
@@ -314,7 +322,9 @@ inline void append_string(std::string &out, std::string_view text)
             }
             index += length;
         }
+        run_start = index;
     }
+    out.append(text.data() + run_start, index - run_start);
     out += '"';
 }
 

@@ -48,7 +48,7 @@ TEST_CASE("alerts: JSON of a container alert")
           R"("ancestry":[{"pid":1,"exe":"/pause","cmdline":"/pause"}]},)"
           R"("container":{"id":"3f2a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8","runtime":"containerd"},)"
           R"("k8s":{"pod_uid":"5d1c9e2a-7b1f-4c8e-9a3d-2f6b8c0e4a11","node":"node-1","source":"cgroup"},)"
-          R"("evidence":{"target_pid":1,"request":"PTRACE_ATTACH","offset":-8,"target_in_container":true,"argv":["a","b\u000a"]}})");
+          R"("evidence":{"target_pid":1,"request":"PTRACE_ATTACH","offset":-8,"target_in_container":true,"argv":["a","b\n"]}})");
 }
 
 TEST_CASE("alerts: JSON of a host alert, a fully known pod and a repeat summary")

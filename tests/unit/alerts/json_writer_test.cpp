@@ -20,7 +20,8 @@ TEST_CASE("alerts: json writer escapes quotes, backslashes and control character
     CHECK(quoted("plain") == "\"plain\"");
     CHECK(quoted("say \"hi\"") == R"("say \"hi\"")");
     CHECK(quoted("C:\\path") == R"("C:\\path")");
-    CHECK(quoted("a\nb\tc\rd") == R"("a\u000ab\u0009c\u000dd")");
+    CHECK(quoted("a\nb\tc\rd") == R"("a\nb\tc\rd")");
+    CHECK(quoted("\x01\x0b\x1f") == R"("\u0001\u000b\u001f")");
     CHECK(quoted(std::string_view("nul\0byte", 8)) == R"("nul\u0000byte")");
     CHECK(quoted("\x1b[31mred\x7f") == R"("\u001b[31mred\u007f")");
     CHECK(quoted("/") == "\"/\"");

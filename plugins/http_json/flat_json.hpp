@@ -1,6 +1,6 @@
-// Small JSON tools for the http_json output: writing strings, and reading the
-// alert's own JSON (which the sensor wrote, so it is well-formed) as a flat
-// list of dotted paths and their values as JSON text.
+// Reading the alert's own JSON (which the sensor wrote, so it is well-formed)
+// as a flat list of dotted paths and their values as JSON text, for the
+// http_json output's fields. Writing JSON strings is vigil::json::append_string.
 #pragma once
 
 #include <optional>
@@ -10,10 +10,6 @@
 #include <vector>
 
 namespace vigil_http_json {
-
-// Appends @value as a JSON string: quotes, '"' '\' and control characters
-// escaped, invalid UTF-8 replaced by U+FFFD.
-void append_json_string(std::string &out, std::string_view value);
 
 // Every leaf of a JSON object: {"a":{"b":1,"c":[2]}} -> ("a.b","1"), ("a.c","[2]").
 // Arrays and scalars are leaves, kept as their JSON text. nullopt for text
