@@ -202,8 +202,13 @@ bool exe_matches_comm(std::string_view exe, const vigil_event_header &header)
         return true; // nothing to judge by
     }
     auto slash = exe.rfind('/');
-    auto name = slash == std::string_view::npos ? exe : exe.substr(slash + 1);
-    return name.starts_with(comm);
+    if (slash == std::string_view::npos) {
+        // Not a path: the table only has a thread name (no fork or exec of the
+        // process was seen), which tells nothing about the program, even when
+        // it is this very comm.
+        return false;
+    }
+    return exe.substr(slash + 1).starts_with(comm);
 }
 
 bool refresh_program_from_proc(const std::string &proc_root, ProcessEntry &entry)

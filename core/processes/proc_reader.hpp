@@ -19,9 +19,9 @@ std::vector<uint32_t> list_proc_pids(const std::string &proc_root);
 // One process; false if it vanished meanwhile or is a kernel thread (no executable).
 bool read_proc_process(const std::string &proc_root, uint32_t pid, ProcessEntry &entry, std::string &cgroup_path);
 
-// Whether @exe (a path, or a thread name when the exec was not seen) names
-// the program whose thread is called what @header's comm says (at most 15
-// characters, so a prefix of the file name).
+// Whether @exe names the program whose thread is called what @header's comm
+// says (at most 15 characters, so a prefix of the file name). An @exe that is
+// not a path is a thread name the table fell back on: never a match.
 bool exe_matches_comm(std::string_view exe, const vigil_event_header &header);
 
 // Replaces @entry's executable and arguments with what /proc says of its

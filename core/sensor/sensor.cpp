@@ -546,12 +546,16 @@ void Sensor::shut_down()
     pipeline_->stop(std::chrono::seconds(5));
     // After the drain: what each output finally delivered, and what still waits (in the spool, for the next start).
     std::string outputs;
+    uint64_t pending = 0;
     for (const auto &[name, output] : pipeline_->output_statistics()) {
         outputs += (outputs.empty() ? "" : ", ") + output_line(name, output);
+        pending += output.pending;
     }
     if (!outputs.empty()) {
         spdlog::info("outputs stopped: [{}]{}", outputs,
-                     spool_ ? "; pending alerts stay in the spool " + spool_->path() : std::string());
+                     spool_ && pending > 0 ? "; the pending alerts stay in the spool " + spool_->path() +
+                                                 " for the next start"
+                                           : std::string());
     }
     outputs_.clear();
     plugin_libraries_.plugins.clear();
