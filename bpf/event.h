@@ -28,6 +28,14 @@ enum vigil_event_kind {
 	VIGIL_KIND_PROCESS_EXIT = 3,
 	VIGIL_KIND_CGROUP_CREATED = 4,
 	VIGIL_KIND_CGROUP_REMOVED = 5,
+	/*
+	 * A Kubernetes API server audit event (ABI 1.4). Never written by a BPF
+	 * program: the sensor receives it (webhook, log file) in user space and
+	 * hands it to subscribers with a header of zeros but for size, kind and
+	 * timestamp_ns (when the sensor dispatched it), and the event itself in
+	 * vigil_event.audit (see plugin_abi.h).
+	 */
+	VIGIL_KIND_AUDIT_EVENT = 6,
 	VIGIL_KIND_PLUGIN_BASE = 128,
 	VIGIL_KIND_LIMIT = 256,
 };

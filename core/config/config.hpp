@@ -46,6 +46,22 @@ struct AlertsConfig {
     bool operator==(const AlertsConfig &) const = default;
 };
 
+// Kubernetes audit events (core/audit/): both sources off by default.
+struct AuditConfig {
+    std::string webhook_listen;                // "" = no webhook; else "<address>:<port>", "[<ipv6>]:<port>"
+    std::string webhook_path = "/audit";       // the one path POSTs are taken on
+    std::string webhook_cert_file;             // PEM server certificate (chain), required with webhook_listen
+    std::string webhook_key_file;              // PEM private key of it
+    std::string webhook_token_file;            // a file holding the bearer token the API server sends
+    std::string webhook_client_ca_file;        // PEM CA that client certificates must chain to
+    uint32_t webhook_max_body_mib = 32;        // 1..1024: the largest batch accepted
+    std::string log_path;                      // "" = no log file; else the API server's audit log to follow
+    std::string log_start_at = "end";          // end|beginning: where the first open of the file starts
+    uint32_t queue_size = 20000;               // 400..10000000 events waiting for the event thread
+
+    bool operator==(const AuditConfig &) const = default;
+};
+
 struct SourceLocation {
     std::string file;
     uint32_t line = 0;
@@ -69,6 +85,7 @@ struct Config {
     std::shared_ptr<toml::table> document; // owns what PluginSection::options point into
     SensorConfig sensor;
     AlertsConfig alerts;
+    AuditConfig audit;
     std::vector<PluginSection> detectors; // [plugins.*], in file order
     std::vector<PluginSection> outputs;   // [outputs.*], in file order
 };

@@ -1,5 +1,6 @@
 #include "core/config/config_schema.hpp"
 
+#include "core/config/audit_settings.hpp"
 #include "core/config/plugin_sections.hpp"
 #include "core/config/section_reader.hpp"
 
@@ -39,7 +40,23 @@ const Setting<AlertsConfig> alerts_settings[] = {
     {"spool_discard_unconfigured", &AlertsConfig::spool_discard_unconfigured, "Discard, at start, alerts waiting in the spool for outputs the configuration no longer has."},
 };
 
+constexpr std::string_view log_start_choices[] = {"end", "beginning"};
+
+const Setting<AuditConfig> audit_settings[] = {
+    {"webhook_listen", &AuditConfig::webhook_listen, "Address and port the audit webhook listens on over HTTPS, e.g. \"0.0.0.0:9443\" or \"[::]:9443\"; empty turns the webhook off."},
+    {"webhook_path", &AuditConfig::webhook_path, "The path the API server POSTs audit event batches to."},
+    {"webhook_cert_file", &AuditConfig::webhook_cert_file, "PEM file of the webhook's server certificate (and chain); required with webhook_listen."},
+    {"webhook_key_file", &AuditConfig::webhook_key_file, "PEM file of the webhook's private key; required with webhook_listen."},
+    {"webhook_token_file", &AuditConfig::webhook_token_file, "File holding the bearer token the API server must send; the token is never written in this file."},
+    {"webhook_client_ca_file", &AuditConfig::webhook_client_ca_file, "PEM file of the CA that API server client certificates must chain to; a client with such a certificate needs no token."},
+    {"webhook_max_body_mib", &AuditConfig::webhook_max_body_mib, "Largest request body the webhook reads, in MiB (a batch of 400 events fits in 32).", {.minimum = 1, .maximum = 1024}},
+    {"log_path", &AuditConfig::log_path, "The API server's JSON-lines audit log to follow, through renames and copytruncate; empty turns it off."},
+    {"log_start_at", &AuditConfig::log_start_at, "Where reading starts the first time the log is opened after the sensor starts.", {}, log_start_choices},
+    {"queue_size", &AuditConfig::queue_size, "Audit events waiting for the detectors; a webhook batch that does not fit is answered 503 so that the API server retries it.", {.minimum = 400, .maximum = 10000000}},
+};
+
 const SectionSchema<SensorConfig> sensor{"sensor", sensor_settings};
+const SectionSchema<AuditConfig> audit{"audit", audit_settings};
 const SectionSchema<AlertsConfig> alerts{"alerts", alerts_settings};
 
 const TopLevelTable tables[] = {
@@ -49,6 +66,9 @@ const TopLevelTable tables[] = {
     {"alerts",
      [](const toml::node &value, Config &config, ErrorCollector &errors) { read_section(value, alerts, config.alerts, errors); },
      [](std::vector<SettingDescription> &descriptions) { describe_section(alerts, descriptions); }},
+    {"audit",
+     [](const toml::node &value, Config &config, ErrorCollector &errors) { read_section(value, audit, config.audit, errors); check_audit_section(value, config.audit, errors); },
+     [](std::vector<SettingDescription> &descriptions) { describe_section(audit, descriptions); }},
     {"plugins",
      [](const toml::node &value, Config &config, ErrorCollector &errors) { read_plugin_sections(value, "plugins", PluginKind::detector, config.detectors, errors); },
      nullptr},
@@ -65,6 +85,8 @@ std::span<const TopLevelTable> top_level_tables() { return tables; }
 const SectionSchema<SensorConfig> &sensor_schema() { return sensor; }
 
 const SectionSchema<AlertsConfig> &alerts_schema() { return alerts; }
+
+const SectionSchema<AuditConfig> &audit_schema() { return audit; }
 
 std::vector<SettingDescription> describe_core_settings()
 {

@@ -96,6 +96,30 @@ void EventRouter::deliver(RunningPlugin &plugin, const vigil_event_header &heade
     current_ = Dispatch{};
 }
 
+void EventRouter::deliver_audit(const vigil_audit_event &audit, uint64_t now_boot_ns)
+{
+    // A header, so that detectors reading header() see a well-formed one: zeros but for these.
+    vigil_event_header header{};
+    header.size = sizeof(header);
+    header.kind = VIGIL_KIND_AUDIT_EVENT;
+    header.timestamp_ns = now_boot_ns;
+
+    vigil_event event{};
+    event.struct_size = sizeof(event);
+    event.kind = VIGIL_KIND_AUDIT_EVENT;
+    event.record = &header;
+    event.record_size = header.size;
+    event.audit = &audit;
+    for (auto *plugin : subscribers_[VIGIL_KIND_AUDIT_EVENT]) {
+        current_ = Dispatch{&event, nullptr, nullptr};
+        ++plugin->events;
+        if (plugin->hooks().on_event(plugin->instance(), &event) != 0) {
+            ++plugin->event_errors;
+        }
+    }
+    current_ = Dispatch{};
+}
+
 void EventRouter::handle_core(const void *data, std::size_t size)
 {
     const auto *header = checked_header(data, size);

@@ -53,6 +53,11 @@ public:
     // A handler for one of @plugin's own rings (the router keeps it).
     events::RecordHandler &plugin_records(RunningPlugin &plugin);
 
+    // Hands one audit event to the detectors that subscribed to VIGIL_KIND_AUDIT_EVENT.
+    // It has no process or container: it comes from the API server, not this node's kernel.
+    void deliver_audit(const vigil_audit_event &audit, uint64_t now_boot_ns);
+    bool has_subscribers(uint16_t kind) const { return kind < subscribers_.size() && !subscribers_[kind].empty(); }
+
     const Dispatch &current() const { return current_; }
     const RouterStatistics &statistics() const { return statistics_; }
 

@@ -145,6 +145,16 @@ int Sensor::start()
     for (const auto &note : plan->notes) {
         spdlog::info("{}", note);
     }
+    // The audit sources' files (token, certificate, key) are read now: one that
+    // cannot be used is a configuration error, found before anything starts.
+    auto audit_sources = audit::AuditSources::prepare(config_.audit);
+    if (!audit_sources) {
+        spdlog::error("{}: {}", config_.path, audit_sources.error());
+        return 2;
+    }
+    if ((*audit_sources)->enabled()) {
+        audit_ = std::move(*audit_sources);
+    }
 
     if (auto problem = probes::bpf_permission_problem()) {
         spdlog::error("{}", *problem);
@@ -185,6 +195,9 @@ int Sensor::start()
     report_unconfigured_spooled_outputs();
     start_detectors(*plan);
 
+    if (!start_audit_sources()) {
+        return 1;
+    }
     if (detectors_.empty()) {
         spdlog::warn("no detector is running: the sensor will raise nothing but its own health alerts");
     }
@@ -431,12 +444,49 @@ void Sensor::start_outputs(PluginPlan &plan)
     }
 }
 
+bool Sensor::start_audit_sources()
+{
+    if (!audit_) {
+        return true;
+    }
+    if (!router_->has_subscribers(VIGIL_KIND_AUDIT_EVENT)) {
+        spdlog::warn("[audit] sources are configured but no running detector subscribes to audit events: they are "
+                     "received, counted and dropped");
+    }
+    if (auto started = audit_->start(); !started) {
+        spdlog::error("{}", started.error());
+        return false;
+    }
+    spdlog::info("audit events from {}", audit_->summary());
+    return true;
+}
+
+// One pass's share of the audit queue, on the event thread. Bounded like a
+// ring's budget, so that a flood of audit events cannot starve the rings.
+bool Sensor::drain_audit_events()
+{
+    if (!audit_) {
+        return false;
+    }
+    constexpr std::size_t budget = 4096;
+    bool more = audit_->take(audit_batch_, budget);
+    auto now = boot_time_now_ns();
+    for (const auto &event : audit_batch_) {
+        router_->deliver_audit(audit_view_.view_of(event), now);
+    }
+    audit_batch_.clear();
+    return more;
+}
+
 void Sensor::run(const std::atomic<bool> &stop)
 {
     auto interval_ms = static_cast<int>(config_.sensor.drain_interval_ms);
     while (!stop.load(std::memory_order_relaxed)) {
         bool saturated = false;
         drain_->drain_once(saturated);
+        if (drain_audit_events()) {
+            saturated = true;
+        }
         auto now = boot_time_now_ns();
         if (now - last_tick_ns_ >= second_ns) {
             tick(now);
@@ -460,6 +510,7 @@ void Sensor::tick(uint64_t now_ns)
     pipeline_->tick(now_ns);
     processes_->expire(now_ns);
     report_lost_events();
+    report_refused_audit_events();
     auto interval = uint64_t{config_.sensor.stats_interval_s} * second_ns;
     if (interval != 0 && now_ns - last_statistics_ns_ >= interval) {
         last_statistics_ns_ = now_ns;
@@ -501,6 +552,30 @@ void Sensor::report_lost_events()
     }
 }
 
+// Batches the webhook answered 503 because the queue was full: the API
+// server retries them, but if it keeps failing its own buffer overflows and
+// drops events, so this is raised like lost ring-buffer records.
+void Sensor::report_refused_audit_events()
+{
+    if (!audit_) {
+        return;
+    }
+    auto refused = audit_->take_new_refusals();
+    if (refused == 0) {
+        return;
+    }
+    metrics_.counter("audit_batches_refused_queue_full", "audit webhook batches answered 503 because the queue was full")
+        .add(refused);
+    spdlog::warn("audit queue full: {} webhook batches refused with 503 for the API server to retry", refused);
+    alerts::Alert alert;
+    alert.rule = "sensor.audit_events_refused";
+    alert.severity = VIGIL_SEVERITY_MEDIUM;
+    alert.summary = std::to_string(refused) + " audit event batches refused: the audit queue was full, so the API "
+                    "server must retry them; detections on audit events are delayed";
+    alert.evidence.push_back({"refused_batches", refused});
+    services_->emit_sensor_alert(std::move(alert));
+}
+
 void Sensor::log_statistics(bool final) const
 {
     auto uptime_s = (boot_time_now_ns() - started_ns_) / second_ns;
@@ -520,6 +595,9 @@ void Sensor::log_statistics(bool final) const
                  final ? "final statistics" : "statistics", uptime_s, rings, router.records, router.malformed,
                  processes_->size(), processes_->evictions(), containers_->size(), alerts.submitted, alerts.sent,
                  alerts.suppressed, alerts.spool_failures, outputs);
+    if (audit_) {
+        spdlog::info("audit events: {}", audit_->describe());
+    }
 }
 
 void Sensor::shut_down()
@@ -527,10 +605,15 @@ void Sensor::shut_down()
     if (drain_ == nullptr) {
         return;
     }
+    // No new audit events from here on; those already queued (and answered 200) are delivered below.
+    if (audit_) {
+        audit_->stop();
+    }
     // What the kernel already wrote is still owed to the detectors.
     for (int round = 0; round < 16; ++round) {
         bool saturated = false;
-        if (drain_->drain_once(saturated) == 0) {
+        bool audit_more = drain_audit_events();
+        if (drain_->drain_once(saturated) == 0 && !audit_more) {
             break;
         }
     }

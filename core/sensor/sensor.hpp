@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/alerts/alert_pipeline.hpp"
+#include "core/audit/audit_event_view.hpp"
+#include "core/audit/audit_sources.hpp"
 #include "core/config/config.hpp"
 #include "core/containers/cgroup_directory.hpp"
 #include "core/containers/container_resolver.hpp"
@@ -51,6 +53,9 @@ private:
     void start_outputs(PluginPlan &plan);
     void report_unconfigured_spooled_outputs();
     bool load_detector_objects(RunningPlugin &plugin);
+    bool start_audit_sources();
+    bool drain_audit_events();
+    void report_refused_audit_events();
     void tick(uint64_t now_ns);
     void report_lost_events();
     void log_statistics(bool final) const;
@@ -74,6 +79,10 @@ private:
     std::vector<std::unique_ptr<RunningPlugin>> outputs_;
     std::unique_ptr<probes::LoadedObject> core_probes_;
     std::unique_ptr<events::DrainLoop> drain_;
+    // Kubernetes audit events ([audit]); null when both sources are off.
+    std::unique_ptr<audit::AuditSources> audit_;
+    audit::AuditEventView audit_view_;
+    std::vector<audit::AuditEvent> audit_batch_; // reused by each drain pass
     std::vector<uint64_t> reported_drops_; // per ring, what was already raised as lost
     uint64_t last_tick_ns_ = 0;
     uint64_t last_statistics_ns_ = 0;

@@ -60,7 +60,10 @@ int SensorServices::emit_alert(const std::string &plugin, const vigil_alert_requ
     const auto &dispatch = router_.current();
     // The event pointer is only trusted if it is the one being dispatched right now.
     if (request.event != nullptr && request.event == dispatch.event) {
-        subject.header = static_cast<const vigil_event_header *>(dispatch.event->record);
+        // An audit event's header names no process: the alert has none, and the time it is raised.
+        if (dispatch.event->kind != VIGIL_KIND_AUDIT_EVENT) {
+            subject.header = static_cast<const vigil_event_header *>(dispatch.event->record);
+        }
         subject.process = dispatch.process;
         subject.container = dispatch.container;
     } else if (request.subject_tgid != 0) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdarg>
+#include <cstddef>
 #include <cstdio>
 #include <cstdint>
 #include <cstring>
@@ -196,6 +197,19 @@ public:
         return std::string(comm, strnlen(comm, sizeof(comm)));
     }
     const vigil_event *raw() const { return event_; }
+
+    // The Kubernetes audit event of a VIGIL_KIND_AUDIT_EVENT (subscribe to
+    // that kind to get them); nullptr for every other kind, and from a sensor
+    // older than ABI 1.4. Its header carries no process: audit events come
+    // from the API server, not from this node's kernel.
+    const vigil_audit_event *audit() const
+    {
+        constexpr auto end = offsetof(vigil_event, audit) + sizeof(vigil_event::audit);
+        if (event_->struct_size < end || event_->kind != VIGIL_KIND_AUDIT_EVENT) {
+            return nullptr;
+        }
+        return event_->audit;
+    }
 
     // The record as @Record, or nullptr if it is too short to be one.
     template <class Record>

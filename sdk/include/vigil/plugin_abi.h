@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 3
+#define VIGIL_ABI_MINOR 4
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -236,6 +236,63 @@ struct vigil_container {
 	const char *cgroup_path; /* call */
 };
 
+enum vigil_audit_stage {
+	VIGIL_AUDIT_STAGE_UNKNOWN = 0,
+	VIGIL_AUDIT_STAGE_REQUEST_RECEIVED = 1,
+	VIGIL_AUDIT_STAGE_RESPONSE_STARTED = 2,
+	VIGIL_AUDIT_STAGE_RESPONSE_COMPLETE = 3,
+	VIGIL_AUDIT_STAGE_PANIC = 4,
+};
+
+/* Where the sensor received an audit event from. */
+enum vigil_audit_source {
+	VIGIL_AUDIT_SOURCE_WEBHOOK = 1,  /* the API server's audit webhook backend POSTed it */
+	VIGIL_AUDIT_SOURCE_LOG_FILE = 2, /* a line of the API server's audit log file */
+};
+
+/*
+ * ABI 1.4: a Kubernetes API server audit event (audit.k8s.io/v1 Event), for
+ * VIGIL_KIND_AUDIT_EVENT. Every string is call-owned and never NULL: "" when
+ * the event does not have it. The fields are those detectors usually need;
+ * anything else is in raw_json, the event exactly as received.
+ */
+struct vigil_audit_event {
+	uint32_t struct_size;
+	uint32_t stage;         /* enum vigil_audit_stage */
+	uint32_t source;        /* enum vigil_audit_source */
+	int32_t response_code;  /* responseStatus.code; 0 when absent (RequestReceived) */
+	uint64_t request_received_unix_ns; /* requestReceivedTimestamp; 0 when absent */
+	uint64_t stage_unix_ns;            /* stageTimestamp; 0 when absent */
+	const char *audit_id;
+	const char *level;       /* "Metadata", "Request", "RequestResponse" */
+	const char *verb;        /* "get", "list", "create", "delete", "watch", ... */
+	const char *request_uri;
+	const char *user_agent;
+	const char *username;    /* user.username */
+	const char *user_uid;
+	const char *const *user_groups;
+	uint32_t user_group_count;
+	/* For "system:serviceaccount:<namespace>:<name>" users; "" otherwise. */
+	const char *service_account_namespace;
+	const char *service_account_name;
+	/* user.extra["authentication.kubernetes.io/pod-name"] / ["...pod-uid"]: the pod whose token made the call. */
+	const char *pod_name;
+	const char *pod_uid;
+	const char *impersonated_username; /* impersonatedUser.username */
+	const char *const *source_ips;
+	uint32_t source_ip_count;
+	/* objectRef */
+	const char *resource;    /* "pods", "secrets", ... */
+	const char *subresource; /* "exec", "log", ... */
+	const char *object_namespace;
+	const char *object_name;
+	const char *object_uid;
+	const char *api_group;   /* "" for the core group */
+	const char *api_version;
+	const char *raw_json;    /* the whole event as one JSON object, NUL-terminated */
+	size_t raw_json_size;    /* without the NUL */
+};
+
 /* One event, after the sensor decoded its header and resolved its context. */
 struct vigil_event {
 	uint32_t struct_size;
@@ -244,6 +301,8 @@ struct vigil_event {
 	uint32_t record_size;
 	const struct vigil_process *process;     /* call: the acting process, or NULL if unknown */
 	const struct vigil_container *container; /* call: NULL for host processes */
+	/* ABI 1.4. call: the audit event for VIGIL_KIND_AUDIT_EVENT; NULL for every other kind. */
+	const struct vigil_audit_event *audit;
 };
 
 enum vigil_evidence_type {

@@ -13,6 +13,9 @@
 //   auto record = host.make_record<my_record>(MY_KIND, 100);   // header filled from the process table
 //   record.value = 42;
 //   host.deliver(record);                               // on_event
+//   vigil::testing::FakeAuditEvent audit;               // a Kubernetes audit event (ABI 1.4)
+//   audit.verb = "create"; audit.subresource = "exec";
+//   host.deliver_audit(audit);
 //   CHECK(host.alerts().at(0).rule == "mine.something");
 //
 // What it does like the sensor: it checks the descriptor's struct_size and
@@ -51,6 +54,7 @@
 #include <vigil/abi_support.hpp>
 #include <vigil/bpf/event.h>
 #include <vigil/plugin_abi.h>
+#include <vigil/testing/fake_audit_event.hpp>
 #include <vigil/testing/fake_tables.hpp>
 #include <vigil/testing/option_literals.hpp>
 
@@ -290,6 +294,31 @@ public:
         }
         return hooks_.on_event(instance_, &event);
     }
+    // Hands a Kubernetes audit event to on_event as the sensor does (ABI 1.4):
+    // kind VIGIL_KIND_AUDIT_EVENT, a header with no process, no process or
+    // container, the event in vigil_event.audit; struct_size is set here.
+    // Unset strings should be "" (the sensor never passes NULL): see FakeAuditEvent.
+    int deliver_audit(vigil_audit_event audit)
+    {
+        require_started();
+        audit.struct_size = sizeof(audit);
+        vigil_event_header header{};
+        header.size = sizeof(header);
+        header.kind = VIGIL_KIND_AUDIT_EVENT;
+        header.timestamp_ns = now_ns_;
+        vigil_event event{};
+        event.struct_size = sizeof(event);
+        event.kind = VIGIL_KIND_AUDIT_EVENT;
+        event.record = &header;
+        event.record_size = sizeof(header);
+        event.audit = &audit;
+        if (hooks_.on_event == nullptr) {
+            throw std::logic_error("the plugin has no on_event hook");
+        }
+        return hooks_.on_event(instance_, &event);
+    }
+    int deliver_audit(const FakeAuditEvent &audit) { return deliver_audit(audit.view()); }
+
     // Hands a record struct (header first) to on_event; returns its status.
     template <class Record>
         requires std::is_trivially_copyable_v<Record>
