@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -47,8 +48,14 @@ struct KubernetesContext {
     std::string node;
     std::string workload_kind;
     std::string workload_name;
+    // The revision of the workload's pod template this pod came from
+    // (pod-template-hash, or controller-revision-hash for DaemonSets and StatefulSets).
+    std::string template_hash;
     std::string service_account;
-    std::string source; // where the fields came from: "cgroup" until an API server is configured
+    std::vector<std::pair<std::string, std::string>> labels; // the pod labels [kubernetes] labels selects
+    // Where the fields came from: "cgroup" (no API server configured), "api",
+    // or "unresolved" (an API server is configured but did not report the pod in time).
+    std::string source;
 };
 
 using EvidenceValue = std::variant<std::string, int64_t, uint64_t, bool, std::vector<std::string>>;

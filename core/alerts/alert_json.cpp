@@ -6,11 +6,16 @@
 //    "mitre":{"tactics":[{"id","name"}],"techniques":[...]},
 //    "process":{"pid","tid","exe","cmdline","uid","gid","ancestry":[{"pid","exe","cmdline"}]},
 //    "container":{"id","runtime"},                      (only for container processes)
-//    "k8s":{"namespace","pod","pod_uid","node","workload":{"kind","name"},"service_account","source"},
+//    "k8s":{"namespace","pod","pod_uid","node","workload":{"kind","name","template_hash"},
+//           "service_account","labels":{"<key>":"<value>",...},"source"},
 //    "evidence":{...},
 //    "repeat":{"count","first","last"}}                  (only on dedup summaries)
 //
-// In "k8s", fields that are empty are left out, except "node".
+// In "k8s", fields that are empty are left out, except "node"; "labels" only
+// when the pod has some of the configured ones. "source" says where the rest
+// came from: "cgroup" (no API server configured: container and pod UID only),
+// "api" (the pod as the Kubernetes API reports it), "unresolved" (an API
+// server is configured but had not reported the pod within the wait).
 #include "core/alerts/alert.hpp"
 
 #include <type_traits>
@@ -75,9 +80,17 @@ void write_kubernetes(JsonWriter &json, const KubernetesContext &k8s)
         json.key("workload").begin_object();
         write_if_set(json, "kind", k8s.workload_kind);
         write_if_set(json, "name", k8s.workload_name);
+        write_if_set(json, "template_hash", k8s.template_hash);
         json.end_object();
     }
     write_if_set(json, "service_account", k8s.service_account);
+    if (!k8s.labels.empty()) {
+        json.key("labels").begin_object();
+        for (const auto &[key, value] : k8s.labels) {
+            json.member(key, value);
+        }
+        json.end_object();
+    }
     write_if_set(json, "source", k8s.source);
     json.end_object();
 }

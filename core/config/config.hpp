@@ -46,6 +46,19 @@ struct AlertsConfig {
     bool operator==(const AlertsConfig &) const = default;
 };
 
+// [kubernetes]: where pod metadata for alerts comes from. See conf/vigil.toml.
+struct KubernetesConfig {
+    std::string api_server = "auto"; // "auto" (in-cluster when its env vars are set, else none), "none", or https://
+    std::string kubeconfig;          // "" = none; else read for server, CA and credentials
+    std::string token_file = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    std::string ca_file = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
+    std::vector<std::string> labels = {"app", "app.kubernetes.io/name", "app.kubernetes.io/instance"};
+    uint32_t pod_cache_max = 16384;     // 16..1048576 pods
+    uint32_t unresolved_wait_ms = 2000; // 0..60000: how long an alert waits for its pod to be known
+
+    bool operator==(const KubernetesConfig &) const = default;
+};
+
 // Kubernetes audit events (core/audit/): both sources off by default.
 struct AuditConfig {
     std::string webhook_listen;                // "" = no webhook; else "<address>:<port>", "[<ipv6>]:<port>"
@@ -85,6 +98,7 @@ struct Config {
     std::shared_ptr<toml::table> document; // owns what PluginSection::options point into
     SensorConfig sensor;
     AlertsConfig alerts;
+    KubernetesConfig kubernetes;
     AuditConfig audit;
     std::vector<PluginSection> detectors; // [plugins.*], in file order
     std::vector<PluginSection> outputs;   // [outputs.*], in file order

@@ -40,6 +40,16 @@ const Setting<AlertsConfig> alerts_settings[] = {
     {"spool_discard_unconfigured", &AlertsConfig::spool_discard_unconfigured, "Discard, at start, alerts waiting in the spool for outputs the configuration no longer has."},
 };
 
+const Setting<KubernetesConfig> kubernetes_settings[] = {
+    {"api_server", &KubernetesConfig::api_server, "Kubernetes API server for pod metadata on alerts: \"auto\" (in-cluster when KUBERNETES_SERVICE_HOST is set, else none), \"none\", or an https:// URL."},
+    {"kubeconfig", &KubernetesConfig::kubeconfig, "kubeconfig file giving the server, CA and credentials (its current context); empty uses the in-cluster service account."},
+    {"token_file", &KubernetesConfig::token_file, "Bearer token file, re-read at every connect because projected tokens rotate."},
+    {"ca_file", &KubernetesConfig::ca_file, "CA bundle the API server's certificate is verified against."},
+    {"labels", &KubernetesConfig::labels, "Pod labels copied onto alerts."},
+    {"pod_cache_max", &KubernetesConfig::pod_cache_max, "Pods whose metadata is kept in memory.", {.minimum = 16, .maximum = 1048576}},
+    {"unresolved_wait_ms", &KubernetesConfig::unresolved_wait_ms, "Milliseconds an alert from a container whose pod is not known yet waits for it before it is sent marked unresolved.", {.minimum = 0, .maximum = 60000}},
+};
+
 constexpr std::string_view log_start_choices[] = {"end", "beginning"};
 
 const Setting<AuditConfig> audit_settings[] = {
@@ -58,6 +68,23 @@ const Setting<AuditConfig> audit_settings[] = {
 const SectionSchema<SensorConfig> sensor{"sensor", sensor_settings};
 const SectionSchema<AuditConfig> audit{"audit", audit_settings};
 const SectionSchema<AlertsConfig> alerts{"alerts", alerts_settings};
+const SectionSchema<KubernetesConfig> kubernetes{"kubernetes", kubernetes_settings};
+
+// api_server is one of two words or a URL, which a list of choices cannot say.
+void read_kubernetes(const toml::node &value, Config &config, ErrorCollector &errors)
+{
+    read_section(value, kubernetes, config.kubernetes, errors);
+    const auto *table = value.as_table();
+    const auto *server = table != nullptr ? table->get("api_server") : nullptr;
+    const auto &text = config.kubernetes.api_server;
+    if (server != nullptr && server->is_string() && text != "auto" && text != "none" &&
+        (!text.starts_with("https://") || text.size() == 8)) {
+        errors.add(server->source(), "kubernetes.api_server",
+                   "expected \"auto\", \"none\" or an https:// URL (the API is only spoken over verified TLS); got '" +
+                       text + "'");
+        config.kubernetes.api_server = "none";
+    }
+}
 
 const TopLevelTable tables[] = {
     {"sensor",
@@ -66,6 +93,8 @@ const TopLevelTable tables[] = {
     {"alerts",
      [](const toml::node &value, Config &config, ErrorCollector &errors) { read_section(value, alerts, config.alerts, errors); },
      [](std::vector<SettingDescription> &descriptions) { describe_section(alerts, descriptions); }},
+    {"kubernetes", read_kubernetes,
+     [](std::vector<SettingDescription> &descriptions) { describe_section(kubernetes, descriptions); }},
     {"audit",
      [](const toml::node &value, Config &config, ErrorCollector &errors) { read_section(value, audit, config.audit, errors); check_audit_section(value, config.audit, errors); },
      [](std::vector<SettingDescription> &descriptions) { describe_section(audit, descriptions); }},
@@ -86,6 +115,7 @@ const SectionSchema<SensorConfig> &sensor_schema() { return sensor; }
 
 const SectionSchema<AlertsConfig> &alerts_schema() { return alerts; }
 
+const SectionSchema<KubernetesConfig> &kubernetes_schema() { return kubernetes; }
 const SectionSchema<AuditConfig> &audit_schema() { return audit; }
 
 std::vector<SettingDescription> describe_core_settings()

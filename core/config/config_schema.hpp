@@ -27,6 +27,7 @@ std::span<const TopLevelTable> top_level_tables();
 
 const SectionSchema<SensorConfig> &sensor_schema();
 const SectionSchema<AlertsConfig> &alerts_schema();
+const SectionSchema<KubernetesConfig> &kubernetes_schema();
 const SectionSchema<AuditConfig> &audit_schema();
 
 // Every key of the core's own sections, in the order of the schema.

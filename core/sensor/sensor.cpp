@@ -145,6 +145,9 @@ int Sensor::start()
     for (const auto &note : plan->notes) {
         spdlog::info("{}", note);
     }
+    if (!resolve_kubernetes()) {
+        return 2;
+    }
     // The audit sources' files (token, certificate, key) are read now: one that
     // cannot be used is a configuration error, found before anything starts.
     auto audit_sources = audit::AuditSources::prepare(config_.audit);
@@ -185,6 +188,7 @@ int Sensor::start()
     services_ = std::make_unique<SensorServices>(
         *processes_, *containers_, *router_, *alert_context_, *pipeline_, metrics_,
         NodeFacts{node_name_, config_.sensor.host_proc, cgroups_->mount_point(), host_namespaces_});
+    start_kubernetes();
     drain_ = std::make_unique<events::DrainLoop>();
     router_->drain_with(*drain_);
 
@@ -208,6 +212,44 @@ int Sensor::start()
     spdlog::info("sensor ready: {} detectors, {} outputs, {} ring buffers, node {}", detectors_.size(),
                  outputs_.size(), drain_->ring_count(), node_name_);
     return 0;
+}
+
+// Before anything starts: a kubeconfig that cannot be used is a configuration error (exit 2).
+bool Sensor::resolve_kubernetes()
+{
+    const auto &settings = config_.kubernetes;
+    auto api = kubernetes::resolve_api_settings(settings, kubernetes::process_environment);
+    if (!api) {
+        spdlog::error("{}: [kubernetes] {}", config_.path, api.error());
+        return false;
+    }
+    kubernetes_api_ = std::move(*api);
+    if (!kubernetes_api_) {
+        spdlog::info("kubernetes: no API server ([kubernetes] api_server = \"{}\"{}): container alerts carry only "
+                     "what the cgroup path gives (container id, runtime, pod UID) and k8s.source = \"cgroup\"",
+                     settings.api_server, settings.api_server == "auto" ? ", not in a cluster" : "");
+    }
+    return true;
+}
+
+void Sensor::start_kubernetes()
+{
+    if (!kubernetes_api_) {
+        return;
+    }
+    const auto &settings = config_.kubernetes;
+    constexpr uint64_t deleted_pod_grace_ns = 60 * second_ns;
+    // Enough for every alert of a burst from new containers; beyond it they go out unresolved at once.
+    constexpr std::size_t max_held_alerts = 1024;
+    pods_ = std::make_unique<kubernetes::PodCache>(settings.pod_cache_max, deleted_pod_grace_ns);
+    alert_enricher_ = std::make_unique<kubernetes::AlertEnricher>(
+        *pods_, uint64_t{settings.unresolved_wait_ms} * 1'000'000ULL, max_held_alerts);
+    services_->enrich_with(alert_enricher_.get());
+    spdlog::info("kubernetes: pod metadata from {} ({}); alerts from a container whose pod is not known yet wait "
+                 "up to {} ms",
+                 kubernetes_api_->server, kubernetes_api_->origin, settings.unresolved_wait_ms);
+    pod_watcher_ = std::make_unique<kubernetes::PodWatcher>(*kubernetes_api_, node_name_, settings.labels, *pods_);
+    pod_watcher_->start();
 }
 
 void Sensor::start_containers()
@@ -488,6 +530,7 @@ void Sensor::run(const std::atomic<bool> &stop)
             saturated = true;
         }
         auto now = boot_time_now_ns();
+        services_->release_held_alerts(now);
         if (now - last_tick_ns_ >= second_ns) {
             tick(now);
         }
@@ -616,6 +659,11 @@ void Sensor::shut_down()
         if (drain_->drain_once(saturated) == 0 && !audit_more) {
             break;
         }
+    }
+    // Alerts still waiting for their pod go out now, enriched if it came, else unresolved.
+    services_->release_held_alerts(boot_time_now_ns(), true);
+    if (pod_watcher_) {
+        pod_watcher_->stop();
     }
     pipeline_->flush_spool(); // so the counts below include what those rounds raised
     log_statistics(true);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@
 #include "core/containers/cgroup_directory.hpp"
 #include "core/containers/container_resolver.hpp"
 #include "core/events/drain_loop.hpp"
+#include "core/kubernetes/alert_enricher.hpp"
+#include "core/kubernetes/api_settings.hpp"
+#include "core/kubernetes/pod_cache.hpp"
+#include "core/kubernetes/pod_watcher.hpp"
 #include "core/metrics/metrics.hpp"
 #include "core/plugins/plugin_library.hpp"
 #include "core/processes/process_table.hpp"
@@ -45,6 +50,8 @@ public:
     void shut_down();
 
 private:
+    bool resolve_kubernetes();
+    void start_kubernetes();
     void start_containers();
     void start_processes();
     bool load_core_probes();
@@ -74,6 +81,11 @@ private:
     std::unique_ptr<delivery::Spool> spool_;
     std::unique_ptr<alerts::AlertPipeline> pipeline_;
     std::unique_ptr<SensorServices> services_;
+    // Pod metadata from the API server, when one is configured (see kubernetes/).
+    std::optional<kubernetes::ApiSettings> kubernetes_api_;
+    std::unique_ptr<kubernetes::PodCache> pods_;
+    std::unique_ptr<kubernetes::PodWatcher> pod_watcher_;
+    std::unique_ptr<kubernetes::AlertEnricher> alert_enricher_;
     plugins::PluginDirectory plugin_libraries_;
     std::vector<std::unique_ptr<RunningPlugin>> detectors_;
     std::vector<std::unique_ptr<RunningPlugin>> outputs_;

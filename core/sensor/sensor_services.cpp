@@ -73,7 +73,7 @@ int SensorServices::emit_alert(const std::string &plugin, const vigil_alert_requ
         }
     }
     context_.fill(alert, subject);
-    pipeline_.submit(std::move(alert), boot_time_now_ns());
+    submit(std::move(alert));
     return 0;
 }
 
@@ -81,7 +81,33 @@ void SensorServices::emit_sensor_alert(alerts::Alert alert)
 {
     alert.plugin = "sensor";
     context_.fill(alert, AlertSubject{});
-    pipeline_.submit(std::move(alert), boot_time_now_ns());
+    submit(std::move(alert));
+}
+
+void SensorServices::submit(alerts::Alert alert)
+{
+    auto now = boot_time_now_ns();
+    if (enricher_ != nullptr && !enricher_->enrich_or_hold(alert, now)) {
+        return; // held until its pod is known or the wait runs out
+    }
+    pipeline_.submit(std::move(alert), now);
+}
+
+void SensorServices::release_held_alerts(uint64_t now_boot_ns, bool final)
+{
+    if (enricher_ == nullptr || enricher_->empty()) {
+        return;
+    }
+    released_.clear();
+    if (final) {
+        enricher_->release_all(released_);
+    } else {
+        enricher_->release(now_boot_ns, released_);
+    }
+    for (auto &alert : released_) {
+        pipeline_.submit(std::move(alert), now_boot_ns);
+    }
+    released_.clear();
 }
 
 const vigil_process *SensorServices::find_process(uint32_t tgid)

@@ -5,9 +5,11 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/alerts/alert_pipeline.hpp"
 #include "core/containers/container_resolver.hpp"
+#include "core/kubernetes/alert_enricher.hpp"
 #include "core/metrics/metrics.hpp"
 #include "core/plugins/host_services.hpp"
 #include "core/plugins/plugin_descriptor.hpp"
@@ -47,8 +49,16 @@ public:
     // Raises an alert of the sensor's own (plugin "sensor"), e.g. events lost.
     void emit_sensor_alert(alerts::Alert alert);
 
+    // With an API server: container alerts get their pod's metadata, and wait
+    // (off the event path) for a pod not known yet. nullptr: cgroup fields only.
+    void enrich_with(kubernetes::AlertEnricher *enricher) { enricher_ = enricher; }
+    // Submits the held alerts whose pod became known or whose wait ran out;
+    // every held alert when @final. Cheap when none is held: call every pass.
+    void release_held_alerts(uint64_t now_boot_ns, bool final = false);
+
 private:
     void warn_undeclared(const std::string &plugin, const alerts::Alert &alert);
+    void submit(alerts::Alert alert);
 
     processes::ProcessTable &processes_;
     containers::ContainerResolver &containers_;
@@ -61,6 +71,8 @@ private:
     std::set<std::pair<std::string, std::string>> declared_;   // (plugin, ATT&CK id)
     std::set<std::pair<std::string, std::string>> warned_;
     std::array<const processes::ProcessEntry *, AlertContext::max_ancestry> ancestry_scratch_{};
+    kubernetes::AlertEnricher *enricher_ = nullptr;
+    std::vector<alerts::Alert> released_; // reused by release_held_alerts
 };
 
 } // namespace vigil::sensor

@@ -11,6 +11,7 @@ import pytest
 
 from .datadog import DatadogReceiver
 from .http_json import HttpJsonReceiver
+from .kube_api import KubeApiReceiver
 from .pagerduty import PagerDutyReceiver
 from .slack import SlackReceiver
 from .splunk_hec import SplunkHecReceiver
@@ -60,3 +61,10 @@ def http_json_receiver(receiver_tls):
 @pytest.fixture
 def syslog_receiver():
     yield from _run(SyslogReceiver())
+
+
+@pytest.fixture
+def kube_api_receiver(receiver_tls):
+    """A fake Kubernetes API server for node "vigil-test-node": give the
+    sensor that [sensor] node_name, or the fake answers its pod list with 400."""
+    yield from _run(KubeApiReceiver(node_name="vigil-test-node", tls_files=receiver_tls))

@@ -74,7 +74,15 @@ TEST_CASE("alerts: JSON of a host alert, a fully known pod and a repeat summary"
     pod.evidence.clear();
     pod.tactics.clear();
     pod.techniques.clear();
-    pod.k8s = KubernetesContext{"shop", "web-0", "uid-1", "node-1", "StatefulSet", "web", "default", "api-server"};
+    pod.k8s = KubernetesContext{};
+    pod.k8s.namespace_name = "shop";
+    pod.k8s.pod = "web-0";
+    pod.k8s.pod_uid = "uid-1";
+    pod.k8s.node = "node-1";
+    pod.k8s.workload_kind = "StatefulSet";
+    pod.k8s.workload_name = "web";
+    pod.k8s.service_account = "default";
+    pod.k8s.source = "api-server";
     CHECK(to_json(pod) ==
           R"({"time":"2026-11-21T17:00:00.123456789Z","rule":"injection.ptrace_attach","plugin":"injection",)"
           R"("severity":"high","summary":"ptrace attach to \"nginx\"","mitre":{"tactics":[],"techniques":[]},)"

@@ -90,7 +90,8 @@ TEST_SUITE("config")
                   file + ":4:13: sensor.node_name: expected a string, got an integer\n" +
                   file + ":6:2: sensro: unknown table; did you mean 'sensor'?\n" +
                   file + ":10:18: alerts.dedup_window_s: expected an integer, got a string\n" +
-                  file + ":15:2: aaa: unknown table; the known ones are sensor, alerts, audit, plugins, outputs\n");
+                  file + ":15:2: aaa: unknown table; the known ones are sensor, alerts, kubernetes, audit, plugins, "
+                         "outputs\n");
     }
 
     TEST_CASE("config validation: a key above every table is pointed to its table")
@@ -98,8 +99,8 @@ TEST_SUITE("config")
         CHECK(errors_of_text("log_level = \"debug\"\n[sensor]\n") ==
               "test.toml:1:1: log_level: unknown key; did you mean 'sensor.log_level', in the [sensor] table?\n");
         CHECK(errors_of_text("verbose = true\n") ==
-              "test.toml:1:1: verbose: unknown key; the top level holds only the tables sensor, alerts, audit, plugins, "
-              "outputs\n");
+              "test.toml:1:1: verbose: unknown key; the top level holds only the tables sensor, alerts, kubernetes, "
+              "audit, plugins, outputs\n");
     }
 
     TEST_CASE("config validation: core sections must be tables, and hold no sub-tables")

@@ -21,6 +21,7 @@ TEST_SUITE("config")
         REQUIRE_MESSAGE(config.has_value(), joined(config.error()));
         CHECK(config->sensor == SensorConfig{});
         CHECK(config->alerts == AlertsConfig{});
+        CHECK(config->kubernetes == KubernetesConfig{});
         CHECK(config->audit == AuditConfig{});
 
         // Every detector shipped, each enabled, in the order the file lists them.

@@ -50,8 +50,8 @@ TEST_SUITE("config")
     TEST_CASE("config documentation: every key is documented, once")
     {
         auto descriptions = describe_core_settings();
-        CHECK(descriptions.size() ==
-              sensor_schema().settings.size() + alerts_schema().settings.size() + audit_schema().settings.size());
+        CHECK(descriptions.size() == sensor_schema().settings.size() + alerts_schema().settings.size() +
+                                         kubernetes_schema().settings.size() + audit_schema().settings.size());
         for (const auto &description : descriptions) {
             CAPTURE(description.key);
             CHECK_FALSE(description.doc.empty());
