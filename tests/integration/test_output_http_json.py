@@ -150,10 +150,17 @@ def test_every_alert_raised_while_the_receiver_is_away_is_delivered_once(build_d
         _ptrace(build_dir)
         sensor.wait_for_alert(Match(rule="injection.ptrace_attach"))  # listed before the wait below
         _wait_until_delivered(sensor, receiver)
-        receiver.refuse(seconds=4)
+        receiver.refuse()
         _ptrace(build_dir, 5)
+        # Away until the output has failed to reach it: however long the
+        # sensor takes to raise the alerts, they meet the outage.
+        deadline = time.monotonic() + 30
+        while not sensor.stderr_lines_with("output http_json", "retrying"):
+            assert time.monotonic() < deadline, f"no failed send while away\n{sensor.stderr_tail(30)}"
+            time.sleep(0.1)
+        time.sleep(1.0)  # a few retries with backoff
+        receiver.come_back()
         alerts, delivered = _wait_until_delivered(sensor, receiver)
-        assert sensor.stderr_lines_with("output http_json", "retrying"), sensor.stderr_tail()
     duplicated = {key: count for key, count in delivered.items() if count > 1}
     assert not duplicated, duplicated
     assert len(alerts) >= 6
