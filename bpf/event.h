@@ -36,6 +36,16 @@ enum vigil_event_kind {
 	 * vigil_event.audit (see plugin_abi.h).
 	 */
 	VIGIL_KIND_AUDIT_EVENT = 6,
+	/*
+	 * An alert another detector raised (ABI 1.5), for detectors that join
+	 * findings. Never written by a BPF program: the sensor hands each alert it
+	 * admitted (enriched, not a repeat the dedup window held back) to the
+	 * subscribers other than its raiser, after the drain pass that raised it,
+	 * with a header of zeros but for size, kind and timestamp_ns, and the
+	 * alert in vigil_event.alert (see plugin_abi.h). Alerts raised while
+	 * handling one are not handed on again, so detectors cannot loop.
+	 */
+	VIGIL_KIND_ALERT_RAISED = 7,
 	VIGIL_KIND_PLUGIN_BASE = 128,
 	VIGIL_KIND_LIMIT = 256,
 };

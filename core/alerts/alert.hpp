@@ -87,6 +87,9 @@ struct Alert {
     std::vector<EvidenceField> evidence;
     std::string dedup_key;         // what makes two alerts of a rule the same finding; not rendered
     std::optional<Repeat> repeat;  // set on the summary of repeats held back by dedup
+    // Raised by a detector while it handled another detector's alert
+    // (VIGIL_KIND_ALERT_RAISED): not handed on to detectors again. Not rendered.
+    bool answers_raised_alert = false;
 };
 
 // "info", "low", "medium", "high", "critical"; "unknown" for a value outside the enum.

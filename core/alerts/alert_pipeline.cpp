@@ -23,11 +23,11 @@ void AlertPipeline::add_output(std::unique_ptr<delivery::OutputWorker> output, R
     outputs_.push_back(OutputRoute{std::move(output), std::move(route)});
 }
 
-void AlertPipeline::submit(Alert alert, uint64_t now_boot_ns)
+bool AlertPipeline::submit(Alert alert, uint64_t now_boot_ns)
 {
     submitted_.fetch_add(1, std::memory_order_relaxed);
     if (stopped_) {
-        return;
+        return false;
     }
     bool admitted = dedup_.admit(alert, now_boot_ns);
     suppressed_.store(dedup_.suppressed_total(), std::memory_order_relaxed);
@@ -38,6 +38,7 @@ void AlertPipeline::submit(Alert alert, uint64_t now_boot_ns)
     // window, or the table was full): send that summary now rather than at the
     // next tick, which also keeps the deduplicator's pending list short.
     dispatch_all(dedup_.take_expired(now_boot_ns));
+    return admitted;
 }
 
 void AlertPipeline::tick(uint64_t now_boot_ns)

@@ -51,8 +51,9 @@ public:
     // Deduplicates @alert (time_unix_ns and context already filled in),
     // renders it once and offers it to every output that accepts it: at once
     // to in-memory queues, at the next flush_spool() to spooled outputs.
-    // @now_boot_ns: CLOCK_BOOTTIME, the clock of the dedup windows.
-    void submit(Alert alert, uint64_t now_boot_ns);
+    // @now_boot_ns: CLOCK_BOOTTIME, the clock of the dedup windows. Returns
+    // false for a repeat the dedup window holds back (or after stop).
+    bool submit(Alert alert, uint64_t now_boot_ns);
 
     // Stores the alerts submitted since the last flush for the spooled outputs,
     // in one transaction, and wakes those outputs. The sensor calls it after

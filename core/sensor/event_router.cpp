@@ -98,19 +98,36 @@ void EventRouter::deliver(RunningPlugin &plugin, const vigil_event_header &heade
 
 void EventRouter::deliver_audit(const vigil_audit_event &audit, uint64_t now_boot_ns)
 {
+    vigil_event event{};
+    event.kind = VIGIL_KIND_AUDIT_EVENT;
+    event.audit = &audit;
+    deliver_without_process(event, now_boot_ns, nullptr);
+}
+
+void EventRouter::deliver_raised_alert(const vigil_raised_alert &alert, const std::string &raiser,
+                                       uint64_t now_boot_ns)
+{
+    vigil_event event{};
+    event.kind = VIGIL_KIND_ALERT_RAISED;
+    event.alert = &alert;
+    deliver_without_process(event, now_boot_ns, &raiser);
+}
+
+void EventRouter::deliver_without_process(vigil_event &event, uint64_t now_boot_ns, const std::string *skip)
+{
     // A header, so that detectors reading header() see a well-formed one: zeros but for these.
     vigil_event_header header{};
     header.size = sizeof(header);
-    header.kind = VIGIL_KIND_AUDIT_EVENT;
+    header.kind = static_cast<uint16_t>(event.kind);
     header.timestamp_ns = now_boot_ns;
 
-    vigil_event event{};
     event.struct_size = sizeof(event);
-    event.kind = VIGIL_KIND_AUDIT_EVENT;
     event.record = &header;
     event.record_size = header.size;
-    event.audit = &audit;
-    for (auto *plugin : subscribers_[VIGIL_KIND_AUDIT_EVENT]) {
+    for (auto *plugin : subscribers_[event.kind]) {
+        if (skip != nullptr && plugin->instance_name() == *skip) {
+            continue;
+        }
         current_ = Dispatch{&event, nullptr, nullptr};
         ++plugin->events;
         if (plugin->hooks().on_event(plugin->instance(), &event) != 0) {

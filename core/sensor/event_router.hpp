@@ -56,6 +56,9 @@ public:
     // Hands one audit event to the detectors that subscribed to VIGIL_KIND_AUDIT_EVENT.
     // It has no process or container: it comes from the API server, not this node's kernel.
     void deliver_audit(const vigil_audit_event &audit, uint64_t now_boot_ns);
+    // Hands an alert @raiser raised to the detectors that subscribed to
+    // VIGIL_KIND_ALERT_RAISED, but never back to @raiser (the instance name).
+    void deliver_raised_alert(const vigil_raised_alert &alert, const std::string &raiser, uint64_t now_boot_ns);
     bool has_subscribers(uint16_t kind) const { return kind < subscribers_.size() && !subscribers_[kind].empty(); }
 
     const Dispatch &current() const { return current_; }
@@ -87,6 +90,8 @@ private:
     void handle_core(const void *data, std::size_t size);
     void handle_plugin(RunningPlugin &plugin, const void *data, std::size_t size);
     void deliver(RunningPlugin &plugin, const vigil_event_header &header, const processes::ProcessEntry *process);
+    // Hands a user-space event (no process, no container) to @kind's subscribers but @skip.
+    void deliver_without_process(vigil_event &event, uint64_t now_boot_ns, const std::string *skip);
     processes::ProcessEntry &process_of_plugin_record(const vigil_event_header &header);
 
     processes::ProcessTable &processes_;

@@ -198,6 +198,7 @@ int Sensor::start()
     start_outputs(*plan);
     report_unconfigured_spooled_outputs();
     start_detectors(*plan);
+    services_->feed().set_wanted(router_->has_subscribers(VIGIL_KIND_ALERT_RAISED));
 
     if (!start_audit_sources()) {
         return 1;
@@ -520,6 +521,23 @@ bool Sensor::drain_audit_events()
     return more;
 }
 
+// The alerts the pass raised (and held ones released), handed to the
+// detectors that join findings. Alerts they raise in answer go to the outputs
+// but are not handed on again, so one round per pass is all there is.
+void Sensor::deliver_raised_alerts()
+{
+    auto &feed = services_->feed();
+    if (feed.empty()) {
+        return;
+    }
+    feed.take(raised_batch_);
+    auto now = boot_time_now_ns();
+    for (const auto &alert : raised_batch_) {
+        router_->deliver_raised_alert(raised_view_.view_of(alert), alert.plugin, now);
+    }
+    raised_batch_.clear();
+}
+
 void Sensor::run(const std::atomic<bool> &stop)
 {
     auto interval_ms = static_cast<int>(config_.sensor.drain_interval_ms);
@@ -531,6 +549,7 @@ void Sensor::run(const std::atomic<bool> &stop)
         }
         auto now = boot_time_now_ns();
         services_->release_held_alerts(now);
+        deliver_raised_alerts();
         if (now - last_tick_ns_ >= second_ns) {
             tick(now);
         }
@@ -554,6 +573,7 @@ void Sensor::tick(uint64_t now_ns)
     processes_->expire(now_ns);
     report_lost_events();
     report_refused_audit_events();
+    report_unfed_alerts();
     auto interval = uint64_t{config_.sensor.stats_interval_s} * second_ns;
     if (interval != 0 && now_ns - last_statistics_ns_ >= interval) {
         last_statistics_ns_ = now_ns;
@@ -619,6 +639,23 @@ void Sensor::report_refused_audit_events()
     services_->emit_sensor_alert(std::move(alert));
 }
 
+// A pass that raised more alerts than the feed to joining detectors holds:
+// the alerts reached the outputs, but correlations on them may be missed.
+void Sensor::report_unfed_alerts()
+{
+    auto dropped = services_->feed().dropped();
+    if (dropped <= reported_unfed_) {
+        return;
+    }
+    auto missed = dropped - reported_unfed_;
+    reported_unfed_ = dropped;
+    metrics_.counter("alerts_not_handed_to_detectors", "alerts not handed to joining detectors: the feed was full")
+        .add(missed);
+    spdlog::warn("{} alerts were not handed to the detectors that join findings ({} in all): more than {} in one "
+                 "pass; they reached the outputs, but chains built on them may be missed",
+                 missed, dropped, AlertFeed::default_capacity);
+}
+
 void Sensor::log_statistics(bool final) const
 {
     auto uptime_s = (boot_time_now_ns() - started_ns_) / second_ns;
@@ -662,6 +699,7 @@ void Sensor::shut_down()
     }
     // Alerts still waiting for their pod go out now, enriched if it came, else unresolved.
     services_->release_held_alerts(boot_time_now_ns(), true);
+    deliver_raised_alerts();
     if (pod_watcher_) {
         pod_watcher_->stop();
     }

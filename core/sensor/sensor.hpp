@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/alerts/alert_pipeline.hpp"
+#include "core/alerts/raised_alert_view.hpp"
 #include "core/audit/audit_event_view.hpp"
 #include "core/audit/audit_sources.hpp"
 #include "core/config/config.hpp"
@@ -63,6 +64,8 @@ private:
     bool start_audit_sources();
     bool drain_audit_events();
     void report_refused_audit_events();
+    void deliver_raised_alerts();
+    void report_unfed_alerts();
     void tick(uint64_t now_ns);
     void report_lost_events();
     void log_statistics(bool final) const;
@@ -95,6 +98,10 @@ private:
     std::unique_ptr<audit::AuditSources> audit_;
     audit::AuditEventView audit_view_;
     std::vector<audit::AuditEvent> audit_batch_; // reused by each drain pass
+    // Alerts handed on to joining detectors (VIGIL_KIND_ALERT_RAISED), reused each pass.
+    alerts::RaisedAlertView raised_view_;
+    std::vector<alerts::Alert> raised_batch_;
+    uint64_t reported_unfed_ = 0; // alerts the feed had no room for, already reported
     std::vector<uint64_t> reported_drops_; // per ring, what was already raised as lost
     uint64_t last_tick_ns_ = 0;
     uint64_t last_statistics_ns_ = 0;

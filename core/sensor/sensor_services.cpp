@@ -61,7 +61,7 @@ int SensorServices::emit_alert(const std::string &plugin, const vigil_alert_requ
     // The event pointer is only trusted if it is the one being dispatched right now.
     if (request.event != nullptr && request.event == dispatch.event) {
         // An audit event's header names no process: the alert has none, and the time it is raised.
-        if (dispatch.event->kind != VIGIL_KIND_AUDIT_EVENT) {
+        if (dispatch.event->kind != VIGIL_KIND_AUDIT_EVENT && dispatch.event->kind != VIGIL_KIND_ALERT_RAISED) {
             subject.header = static_cast<const vigil_event_header *>(dispatch.event->record);
         }
         subject.process = dispatch.process;
@@ -71,6 +71,9 @@ int SensorServices::emit_alert(const std::string &plugin, const vigil_alert_requ
         if (subject.process != nullptr) {
             subject.container = containers_.resolve(subject.process->cgroup_id);
         }
+    }
+    if (dispatch.event != nullptr && dispatch.event->kind == VIGIL_KIND_ALERT_RAISED) {
+        alert.answers_raised_alert = true; // whatever it names as its subject
     }
     context_.fill(alert, subject);
     submit(std::move(alert));
@@ -90,7 +93,19 @@ void SensorServices::submit(alerts::Alert alert)
     if (enricher_ != nullptr && !enricher_->enrich_or_hold(alert, now)) {
         return; // held until its pod is known or the wait runs out
     }
-    pipeline_.submit(std::move(alert), now);
+    pass_on(std::move(alert), now);
+}
+
+void SensorServices::pass_on(alerts::Alert alert, uint64_t now_boot_ns)
+{
+    if (!feed_.wants(alert)) {
+        pipeline_.submit(std::move(alert), now_boot_ns);
+        return;
+    }
+    auto copy = alert;
+    if (pipeline_.submit(std::move(alert), now_boot_ns)) {
+        feed_.offer(std::move(copy)); // counted by the feed when full
+    }
 }
 
 void SensorServices::release_held_alerts(uint64_t now_boot_ns, bool final)
@@ -105,7 +120,7 @@ void SensorServices::release_held_alerts(uint64_t now_boot_ns, bool final)
         enricher_->release(now_boot_ns, released_);
     }
     for (auto &alert : released_) {
-        pipeline_.submit(std::move(alert), now_boot_ns);
+        pass_on(std::move(alert), now_boot_ns);
     }
     released_.clear();
 }

@@ -15,6 +15,7 @@
 #include "core/plugins/plugin_descriptor.hpp"
 #include "core/processes/process_table.hpp"
 #include "core/sensor/alert_context.hpp"
+#include "core/sensor/alert_feed.hpp"
 #include "core/sensor/event_router.hpp"
 #include "core/sensor/host_namespaces.hpp"
 
@@ -56,9 +57,14 @@ public:
     // every held alert when @final. Cheap when none is held: call every pass.
     void release_held_alerts(uint64_t now_boot_ns, bool final = false);
 
+    // The alerts to hand on to detectors that join findings (admitted ones only:
+    // a repeat the dedup window holds back is not a new finding).
+    AlertFeed &feed() { return feed_; }
+
 private:
     void warn_undeclared(const std::string &plugin, const alerts::Alert &alert);
     void submit(alerts::Alert alert);
+    void pass_on(alerts::Alert alert, uint64_t now_boot_ns);
 
     processes::ProcessTable &processes_;
     containers::ContainerResolver &containers_;
@@ -73,6 +79,7 @@ private:
     std::array<const processes::ProcessEntry *, AlertContext::max_ancestry> ancestry_scratch_{};
     kubernetes::AlertEnricher *enricher_ = nullptr;
     std::vector<alerts::Alert> released_; // reused by release_held_alerts
+    AlertFeed feed_;
 };
 
 } // namespace vigil::sensor

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The alerts: a summary, the rule's ATT&CK mapping and the evidence an
 // analyst needs to tell a legitimate call from abuse without the audit log.
+// Every audit-side alert goes out through emit_audit_alert(), which also hands it to
+// the chain rule (chain_alert.cpp).
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <vigil/alert.hpp>
@@ -23,7 +26,7 @@ std::vector<const char *> pointers(const std::vector<std::string> &items)
 
 } // namespace
 
-void add_call_evidence(vigil::Alert &alert, const vigil_audit_event &audit, const std::string &account)
+void add_call_evidence(AuditAlert &alert, const vigil_audit_event &audit, const std::string &account)
 {
     alert.evidence("user", audit.username);
     if (!account.empty()) {
@@ -48,11 +51,32 @@ void add_call_evidence(vigil::Alert &alert, const vigil_audit_event &audit, cons
     }
 }
 
+void SaAbuseDetector::emit_audit_alert(AuditAlert &alert, const vigil::Event &event, const vigil_audit_event &audit,
+                                       const std::string &account, const char *dedup_key)
+{
+    alert.alert().event(event).dedup_key(dedup_key);
+    if (alert.alert().emit(host()) != 0 || account.empty() || !settings_.enabled(Rule::chain)) {
+        return; // the chain's audit side is a service account's call (a person's exec is not)
+    }
+    // The caller's own pod, from its bound token; it lives in the account's namespace.
+    Finding &finding = alert.finding();
+    finding.at_ns = host().now_ns();
+    finding.account = account;
+    finding.pod_uid = audit.pod_uid;
+    if (audit.pod_uid[0] != '\0') {
+        finding.pod_namespace = audit.service_account_namespace;
+        finding.pod_name = audit.pod_name;
+    }
+    if (auto chain = chain_.add_audit(std::move(finding))) {
+        alert_chain(event, *chain);
+    }
+}
+
 void SaAbuseDetector::alert_pods_exec(const vigil::Event &event, const vigil_audit_event &audit,
                                       const std::string &pod_uid)
 {
     const auto &row = rule_table.at(Rule::pods_exec);
-    vigil::Alert alert(row.id, row.severity);
+    AuditAlert alert(row, row.severity);
     alert.attack(row.tactics, row.techniques);
     alert.summary("%s ran a command in pod %s/%s through the API server (%s)", audit.username, audit.object_namespace,
                   audit.object_name, audit.subresource);
@@ -61,8 +85,7 @@ void SaAbuseDetector::alert_pods_exec(const vigil::Event &event, const vigil_aud
     if (!pod_uid.empty()) {
         alert.evidence("pod_uid", pod_uid.c_str());
     }
-    alert.event(event).dedup_key(audit.audit_id);
-    alert.emit(host());
+    emit_audit_alert(alert, event, audit, account, audit.audit_id);
 }
 
 void SaAbuseDetector::alert_pods_exec_process(const vigil::Event &event, const ExecRequest &request,
@@ -91,22 +114,21 @@ void SaAbuseDetector::alert_rbac_change(const vigil::Event &event, const vigil_a
                                         const std::string &account, bool grants_cluster_admin)
 {
     const auto &row = rule_table.at(Rule::rbac_change);
-    vigil::Alert alert(row.id, grants_cluster_admin ? VIGIL_SEVERITY_CRITICAL : row.severity);
+    AuditAlert alert(row, grants_cluster_admin ? VIGIL_SEVERITY_CRITICAL : row.severity);
     alert.attack(row.tactics, row.techniques);
     alert.summary("service account %s did %s on %s %s%s%s", account.c_str(), audit.verb, audit.resource,
                   audit.object_namespace[0] != '\0' ? audit.object_namespace : "",
                   audit.object_namespace[0] != '\0' ? "/" : "", audit.object_name);
     add_call_evidence(alert, audit, account);
     alert.evidence_bool("grants_cluster_admin", grants_cluster_admin);
-    alert.event(event).dedup_key(audit.audit_id);
-    alert.emit(host());
+    emit_audit_alert(alert, event, audit, account, audit.audit_id);
 }
 
 void SaAbuseDetector::alert_burst(Rule rule, const vigil::Event &event, const vigil_audit_event &audit,
                                   const std::string &account, const std::vector<std::string> &labels)
 {
     const auto &row = rule_table.at(rule);
-    vigil::Alert alert(row.id, row.severity);
+    AuditAlert alert(row, row.severity);
     alert.attack(row.tactics, row.techniques);
     const auto window_s = static_cast<unsigned long long>(settings_.discovery_window_ns / 1'000'000'000ull);
     if (rule == Rule::access_review_burst) {
@@ -121,17 +143,15 @@ void SaAbuseDetector::alert_burst(Rule rule, const vigil::Event &event, const vi
     alert.evidence("calls_in_window", static_cast<uint64_t>(labels.size()))
         .evidence("window_s", static_cast<uint64_t>(window_s))
         .evidence_list(rule == Rule::access_review_burst ? "reviews" : "namespaces", label_pointers.data(),
-                       static_cast<uint32_t>(label_pointers.size()))
-        .event(event)
-        .dedup_key(account.c_str());
-    alert.emit(host());
+                       static_cast<uint32_t>(label_pointers.size()));
+    emit_audit_alert(alert, event, audit, account, account.c_str());
 }
 
 void SaAbuseDetector::alert_token_source(const vigil::Event &event, const vigil_audit_event &audit,
                                          const std::string &account, const std::vector<std::string> &learned)
 {
     const auto &row = rule_table.at(Rule::token_foreign_source);
-    vigil::Alert alert(row.id, row.severity);
+    AuditAlert alert(row, row.severity);
     alert.attack(row.tactics, row.techniques);
     std::string address(connection_address(audit));
     alert.summary("the token of pod %s/%s (service account %s) was used from %s, not from the pod's address",
@@ -141,8 +161,7 @@ void SaAbuseDetector::alert_token_source(const vigil::Event &event, const vigil_
     alert.evidence("foreign_address", address.c_str())
         .evidence_list("learned_addresses", learned_pointers.data(), static_cast<uint32_t>(learned_pointers.size()));
     std::string key = std::string(audit.pod_uid) + " " + address;
-    alert.event(event).dedup_key(key.c_str());
-    alert.emit(host());
+    emit_audit_alert(alert, event, audit, account, key.c_str());
 }
 
 void SaAbuseDetector::alert_unusual_call(const vigil::Event &event, const vigil_audit_event &audit,
@@ -151,7 +170,7 @@ void SaAbuseDetector::alert_unusual_call(const vigil::Event &event, const vigil_
     // Reading secrets or configmaps in another namespace is also discovery, and worth more attention.
     const bool discovery = reads_config_elsewhere(shape, audit.service_account_namespace);
     const auto &row = rule_table.at(Rule::unusual_call);
-    vigil::Alert alert(row.id, discovery ? VIGIL_SEVERITY_MEDIUM : row.severity);
+    AuditAlert alert(row, discovery ? VIGIL_SEVERITY_MEDIUM : row.severity);
     alert.attack(row.tactics, row.techniques);
     if (discovery) {
         alert.tactic(vigil::attack::TA0007).technique(vigil::attack::T1613);
@@ -162,8 +181,7 @@ void SaAbuseDetector::alert_unusual_call(const vigil::Event &event, const vigil_
     add_call_evidence(alert, audit, account);
     alert.evidence("call", call.c_str());
     std::string key = account + " " + call;
-    alert.event(event).dedup_key(key.c_str());
-    alert.emit(host());
+    emit_audit_alert(alert, event, audit, account, key.c_str());
 }
 
 } // namespace sa_abuse

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detector.hpp"
 
+#include <algorithm>
+#include <string_view>
+
+#include "chain_finding.hpp"
+
 namespace sa_abuse {
 
 SaAbuseDetector::SaAbuseDetector(vigil::Host host, const vigil::Config &config)
@@ -11,6 +16,7 @@ SaAbuseDetector::SaAbuseDetector(vigil::Host host, const vigil::Config &config)
       baseline_(std::make_unique<WarmupBaseline>(settings_.warmup_ns, settings_.max_tracked,
                                                  settings_.max_calls_per_account)),
       exec_join_(settings_.exec_join_window_ns, settings_.max_tracked),
+      chain_(settings_.chain_window_ns, settings_.max_tracked),
       early_stages_(host.counter("early_stage_events", "Audit events skipped for not being at ResponseComplete or "
                                                        "Panic (the final stage counts each call once)"))
 {
@@ -20,6 +26,8 @@ void SaAbuseDetector::on_event(const vigil::Event &event)
 {
     if (const auto *audit = event.audit()) {
         on_audit(event, *audit);
+    } else if (const auto *raised = event.raised_alert()) {
+        on_raised_alert(event, *raised);
     } else if (event.kind() == VIGIL_KIND_PROCESS_EXEC) {
         on_exec(event);
     }
@@ -80,6 +88,22 @@ void SaAbuseDetector::on_exec(const vigil::Event &event)
     started.pid = process->tgid;
     if (auto request = exec_join_.add_process(started)) {
         alert_pods_exec_process(event, *request, started);
+    }
+}
+
+void SaAbuseDetector::on_raised_alert(const vigil::Event &event, const vigil_raised_alert &raised)
+{
+    // Only findings in a pod can meet its account's calls: a host process's
+    // alert names no pod, and this plugin's own are never handed back.
+    if (!settings_.enabled(Rule::chain) || raised.plugin == nullptr || !names_a_pod(raised)) {
+        return;
+    }
+    const auto &plugins = settings_.chain_container_plugins;
+    if (std::find(plugins.begin(), plugins.end(), std::string_view(raised.plugin)) == plugins.end()) {
+        return;
+    }
+    if (auto chain = chain_.add_container(container_finding(raised, host().now_ns()))) {
+        alert_chain(event, *chain);
     }
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sa_abuse detector: judges each final-stage Kubernetes audit event with
 // every rule (rule_checks.cpp), pairs pods/exec requests with the process
-// they start on this node (exec_join.hpp), and raises the alerts (alerts.cpp).
+// they start on this node (exec_join.hpp), raises the alerts (alerts.cpp),
+// and chains its audit-side findings with other detectors' findings in the
+// same pod (chain.hpp, chain_alert.cpp).
 #pragma once
 
 #include <memory>
@@ -10,8 +12,10 @@
 #include <vigil/alert.hpp>
 #include <vigil/detector.hpp>
 
+#include "audit_alert.hpp"
 #include "baseline.hpp"
 #include "burst_counter.hpp"
+#include "chain.hpp"
 #include "exec_join.hpp"
 #include "settings.hpp"
 #include "token_sources.hpp"
@@ -27,6 +31,7 @@ public:
 private:
     void on_audit(const vigil::Event &event, const vigil_audit_event &audit);
     void on_exec(const vigil::Event &event);
+    void on_raised_alert(const vigil::Event &event, const vigil_raised_alert &raised);
     void learn_pod_names(const vigil_audit_event &audit);
 
     // rule_checks.cpp: one per rule; @account is "" for a user that is not a service account.
@@ -36,7 +41,9 @@ private:
     void check_token_source(const vigil::Event &event, const vigil_audit_event &audit, const std::string &account);
     void check_unusual_call(const vigil::Event &event, const vigil_audit_event &audit, const std::string &account);
 
-    // alerts.cpp
+    // alerts.cpp. emit_audit_alert() emits an audit-side alert and hands it to the chain rule.
+    void emit_audit_alert(AuditAlert &alert, const vigil::Event &event, const vigil_audit_event &audit,
+                          const std::string &account, const char *dedup_key);
     void alert_pods_exec(const vigil::Event &event, const vigil_audit_event &audit, const std::string &pod_uid);
     void alert_pods_exec_process(const vigil::Event &event, const ExecRequest &request, const ExecProcess &process);
     void alert_rbac_change(const vigil::Event &event, const vigil_audit_event &audit, const std::string &account,
@@ -47,6 +54,8 @@ private:
                             const std::vector<std::string> &learned);
     void alert_unusual_call(const vigil::Event &event, const vigil_audit_event &audit, const std::string &account,
                             const CallShape &shape);
+    // chain_alert.cpp: @event is the one being handled, audit event or raised alert.
+    void alert_chain(const vigil::Event &event, const Chain &chain);
 
     Settings settings_;
     BurstCounter access_reviews_;
@@ -54,11 +63,12 @@ private:
     TokenSources token_sources_;
     std::unique_ptr<Baseline> baseline_;
     ExecJoin exec_join_;
+    ChainJoin chain_;
     vigil::Counter early_stages_; // RequestReceived and ResponseStarted events, skipped
 };
 
 // The evidence every audit-side alert carries. Strings are referenced: @audit
 // and @account must outlive the alert's emit().
-void add_call_evidence(vigil::Alert &alert, const vigil_audit_event &audit, const std::string &account);
+void add_call_evidence(AuditAlert &alert, const vigil_audit_event &audit, const std::string &account);
 
 } // namespace sa_abuse

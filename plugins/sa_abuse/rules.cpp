@@ -27,6 +27,9 @@ constexpr std::array token_techniques{attack::T1528, attack::T1550_001};
 constexpr std::array unusual_tactics{attack::TA0004};
 constexpr std::array unusual_techniques{attack::T1078_001};
 
+// A chain carries the union of its two sides' mapping, known only when it is raised.
+constexpr std::span<const vigil_attack_ref> chain_refs{};
+
 constexpr std::array<RuleInfo, rule_count> rules{{
     {Rule::pods_exec, "sa_abuse.pods_exec", VIGIL_SEVERITY_MEDIUM, exec_tactics, exec_techniques},
     {Rule::pods_exec_process, "sa_abuse.pods_exec_process", VIGIL_SEVERITY_MEDIUM, exec_tactics, exec_techniques},
@@ -38,11 +41,19 @@ constexpr std::array<RuleInfo, rule_count> rules{{
     {Rule::token_foreign_source, "sa_abuse.token_foreign_source", VIGIL_SEVERITY_HIGH, token_tactics,
      token_techniques},
     {Rule::unusual_call, "sa_abuse.unusual_call", VIGIL_SEVERITY_LOW, unusual_tactics, unusual_techniques},
+    // A pod broken into and its account abusing the API: critical, the highest.
+    {Rule::chain, "sa_abuse.chain", VIGIL_SEVERITY_CRITICAL, chain_refs, chain_refs},
 }};
 
-constexpr std::array every_tactic{attack::TA0002, attack::TA0003, attack::TA0004, attack::TA0006, attack::TA0007};
-constexpr std::array every_technique{attack::T1078_001, attack::T1098_006, attack::T1528,
-                                     attack::T1550_001, attack::T1609,     attack::T1613};
+// The audit-side rules' own, and those of the container-side detectors the
+// chain joins (escape, lateral_movement, injection), which it passes on.
+constexpr std::array every_tactic{attack::TA0002, attack::TA0003, attack::TA0004, attack::TA0005,
+                                  attack::TA0006, attack::TA0007, attack::TA0008};
+constexpr std::array every_technique{
+    attack::T1055,     attack::T1055_008, attack::T1055_009, attack::T1078_001, attack::T1098_006,
+    attack::T1528,     attack::T1547_006, attack::T1550_001, attack::T1552_005, attack::T1552_007,
+    attack::T1574_006, attack::T1609,     attack::T1611,     attack::T1613,     attack::T1620,
+};
 
 } // namespace
 

@@ -19,8 +19,9 @@ enum class Rule {
     secret_enumeration,
     token_foreign_source,
     unusual_call,
+    chain,
 };
-inline constexpr std::size_t rule_count = 7;
+inline constexpr std::size_t rule_count = 8;
 
 struct RuleInfo {
     Rule rule;
@@ -33,7 +34,8 @@ struct RuleInfo {
 // Every rule's row, in the order of the enum.
 extern const vigil::RuleTable<RuleInfo, rule_count> rule_table;
 
-// Every tactic and technique some alert can carry, for the descriptor.
+// Every tactic and technique some alert can carry, for the descriptor: the
+// chain's include those of the container-side detectors it joins.
 std::span<const vigil_attack_ref> all_tactics();
 std::span<const vigil_attack_ref> all_techniques();
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sa_abuse plugin's descriptor: what it detects and its options. It has
-// no BPF object: it reads Kubernetes audit events, and the core's exec events
-// to pair a pods/exec request with the process it started. See README.md.
+// no BPF object: it reads Kubernetes audit events, the core's exec events to
+// pair a pods/exec request with the process it started, and other detectors'
+// alerts to chain them with its own. See README.md.
 #include <array>
 
 #include <vigil/detector.hpp>
@@ -49,19 +50,27 @@ constexpr std::array config_keys{
     config_key("exec_join_window_s", VIGIL_CONFIG_INTEGER, "30",
                "Seconds, by arrival at the sensor, within which a pods/exec request and a process the runtime "
                "started in that pod's container are paired (1 to 600); covers the webhook's batching delay."),
+    config_key("chain_window_s", VIGIL_CONFIG_INTEGER, "900",
+               "Seconds, by arrival at the sensor, within which a container-side finding in a pod and an "
+               "audit-side finding for that pod's service account form one sa_abuse.chain alert (1 to 86400)."),
+    config_key("chain_container_plugins", VIGIL_CONFIG_STRING_LIST, "[\"escape\", \"lateral_movement\", \"injection\"]",
+               "Detectors whose alerts in a pod are the container side of sa_abuse.chain."),
     config_key("disabled_rules", VIGIL_CONFIG_STRING_LIST, "[]",
                "Rule ids to switch off, such as \"sa_abuse.unusual_call\"."),
 };
 
-// Audit events for every rule; exec events to pair a pods/exec with the process it started.
-constexpr std::array<uint16_t, 2> subscribed_kinds{VIGIL_KIND_AUDIT_EVENT, VIGIL_KIND_PROCESS_EXEC};
+// Audit events for every rule; exec events to pair a pods/exec with the process it started;
+// other detectors' alerts as the container side of a chain.
+constexpr std::array<uint16_t, 3> subscribed_kinds{VIGIL_KIND_AUDIT_EVENT, VIGIL_KIND_PROCESS_EXEC,
+                                                   VIGIL_KIND_ALERT_RAISED};
 
 const vigil_plugin_descriptor descriptor = vigil::describe_detector<sa_abuse::SaAbuseDetector>({
     .name = "sa_abuse",
     .version = "0.1.0",
     .description = "Detects service-account abuse in Kubernetes audit events: pods/exec, RBAC changes, "
-                   "permission and secret discovery bursts, a pod's token used from elsewhere, and calls an "
-                   "account never made during its warm-up.",
+                   "permission and secret discovery bursts, a pod's token used from elsewhere, calls an account "
+                   "never made during its warm-up, and chains of those with escape, lateral movement or injection "
+                   "findings in the account's pod.",
     .tactics = sa_abuse::all_tactics(),
     .techniques = sa_abuse::all_techniques(),
     .config_keys = config_keys,

@@ -18,6 +18,19 @@ std::size_t integer_in(const vigil::Config &config, const char *key, int64_t low
     return static_cast<std::size_t>(value);
 }
 
+// Plugin names as the sensor knows them; never this plugin's own, whose
+// alerts are not handed back to it (and a chain must not feed a chain).
+std::vector<std::string> container_plugins(const vigil::Config &config, const char *key)
+{
+    auto plugins = config.get_list(key);
+    for (const auto &plugin : plugins) {
+        if (plugin.empty() || plugin == "sa_abuse") {
+            throw vigil::ConfigError(std::string(key) + " must name other detectors, not \"" + plugin + "\"");
+        }
+    }
+    return plugins;
+}
+
 } // namespace
 
 Settings read_settings(const vigil::Config &config)
@@ -37,6 +50,8 @@ Settings read_settings(const vigil::Config &config)
     settings.max_tracked = integer_in(config, "max_tracked", 16, 1'000'000);
     settings.max_calls_per_account = integer_in(config, "max_calls_per_account", 8, 100000);
     settings.exec_join_window_ns = integer_in(config, "exec_join_window_s", 1, 600) * second_ns;
+    settings.chain_window_ns = integer_in(config, "chain_window_s", 1, 86400) * second_ns;
+    settings.chain_container_plugins = container_plugins(config, "chain_container_plugins");
     return settings;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <vigil/glob_list.hpp>
 #include <vigil/host.hpp>
@@ -29,6 +31,8 @@ struct Settings {
     std::size_t max_tracked = 0;           // accounts, pods: each table's bound
     std::size_t max_calls_per_account = 0; // distinct calls a baseline keeps per account
     uint64_t exec_join_window_ns = 0;
+    uint64_t chain_window_ns = 0;
+    std::vector<std::string> chain_container_plugins; // detectors whose alerts are a chain's container side
 
     bool enabled(Rule rule) const { return switches.enabled(rule); }
 };

@@ -211,6 +211,19 @@ public:
         return event_->audit;
     }
 
+    // The alert another detector raised, for a VIGIL_KIND_ALERT_RAISED
+    // (subscribe to that kind to get them); nullptr for every other kind, and
+    // from a sensor older than ABI 1.5. Its header carries no process: the
+    // alert names its own subject.
+    const vigil_raised_alert *raised_alert() const
+    {
+        constexpr auto end = offsetof(vigil_event, alert) + sizeof(vigil_event::alert);
+        if (event_->struct_size < end || event_->kind != VIGIL_KIND_ALERT_RAISED) {
+            return nullptr;
+        }
+        return event_->alert;
+    }
+
     // The record as @Record, or nullptr if it is too short to be one.
     template <class Record>
     const Record *as() const

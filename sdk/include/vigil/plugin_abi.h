@@ -44,7 +44,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 4
+#define VIGIL_ABI_MINOR 5
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -293,6 +293,37 @@ struct vigil_audit_event {
 	size_t raw_json_size;    /* without the NUL */
 };
 
+struct vigil_evidence_field;
+
+/*
+ * ABI 1.5: an alert another detector raised, for VIGIL_KIND_ALERT_RAISED: as
+ * the sensor will send it, with the pod's metadata when it is known. Every
+ * string is call-owned and never NULL: "" when the alert does not have it.
+ */
+struct vigil_raised_alert {
+	uint32_t struct_size;
+	uint32_t severity;       /* enum vigil_severity */
+	const char *rule;        /* "escape.release_agent_write" */
+	const char *plugin;      /* the detector that raised it */
+	const char *summary;
+	uint64_t time_unix_ns;
+	const struct vigil_attack_ref *tactics;
+	uint32_t tactic_count;
+	const struct vigil_attack_ref *techniques;
+	uint32_t technique_count;
+	uint32_t pid;            /* the subject process; 0 when none */
+	const char *exe;
+	const char *container_id;     /* "" for a host process */
+	const char *pod_uid;          /* "" when not a pod's */
+	const char *pod_namespace;    /* from the Kubernetes API; "" without one */
+	const char *pod_name;
+	const char *service_account;  /* the pod's service account name, in pod_namespace */
+	const char *node;
+	const struct vigil_evidence_field *evidence;
+	uint32_t evidence_count;
+	const char *finding_key;      /* as vigil_alert.finding_key */
+};
+
 /* One event, after the sensor decoded its header and resolved its context. */
 struct vigil_event {
 	uint32_t struct_size;
@@ -303,6 +334,8 @@ struct vigil_event {
 	const struct vigil_container *container; /* call: NULL for host processes */
 	/* ABI 1.4. call: the audit event for VIGIL_KIND_AUDIT_EVENT; NULL for every other kind. */
 	const struct vigil_audit_event *audit;
+	/* ABI 1.5. call: the alert for VIGIL_KIND_ALERT_RAISED; NULL for every other kind. */
+	const struct vigil_raised_alert *alert;
 };
 
 enum vigil_evidence_type {

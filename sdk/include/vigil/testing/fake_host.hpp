@@ -16,6 +16,9 @@
 //   vigil::testing::FakeAuditEvent audit;               // a Kubernetes audit event (ABI 1.4)
 //   audit.verb = "create"; audit.subresource = "exec";
 //   host.deliver_audit(audit);
+//   vigil::testing::FakeRaisedAlert raised;             // another detector's alert (ABI 1.5)
+//   raised.rule = "escape.release_agent_write";
+//   host.deliver_alert(raised);
 //   CHECK(host.alerts().at(0).rule == "mine.something");
 //
 // What it does like the sensor: it checks the descriptor's struct_size and
@@ -29,7 +32,8 @@
 // What it does not do: load BPF objects (configure_bpf only records the
 // constants set), drive an output plugin's format and send, or parse TOML
 // beyond the literals defaults use: true/false, integers, floats, "strings"
-// and 'strings', and ["lists", "of", "strings"].#pragma once
+// and 'strings', and ["lists", "of", "strings"].
+#pragma once
 
 #include <dlfcn.h>
 
@@ -55,6 +59,7 @@
 #include <vigil/bpf/event.h>
 #include <vigil/plugin_abi.h>
 #include <vigil/testing/fake_audit_event.hpp>
+#include <vigil/testing/fake_raised_alert.hpp>
 #include <vigil/testing/fake_tables.hpp>
 #include <vigil/testing/option_literals.hpp>
 
@@ -318,6 +323,30 @@ public:
         return hooks_.on_event(instance_, &event);
     }
     int deliver_audit(const FakeAuditEvent &audit) { return deliver_audit(audit.view()); }
+
+    // Hands another detector's alert to on_event as the sensor does (ABI 1.5):
+    // kind VIGIL_KIND_ALERT_RAISED, a header with no process, no process or
+    // container, the alert in vigil_event.alert; struct_size is set here.
+    int deliver_alert(vigil_raised_alert alert)
+    {
+        require_started();
+        alert.struct_size = sizeof(alert);
+        vigil_event_header header{};
+        header.size = sizeof(header);
+        header.kind = VIGIL_KIND_ALERT_RAISED;
+        header.timestamp_ns = now_ns_;
+        vigil_event event{};
+        event.struct_size = sizeof(event);
+        event.kind = VIGIL_KIND_ALERT_RAISED;
+        event.record = &header;
+        event.record_size = sizeof(header);
+        event.alert = &alert;
+        if (hooks_.on_event == nullptr) {
+            throw std::logic_error("the plugin has no on_event hook");
+        }
+        return hooks_.on_event(instance_, &event);
+    }
+    int deliver_alert(const FakeRaisedAlert &alert) { return deliver_alert(alert.view()); }
 
     // Hands a record struct (header first) to on_event; returns its status.
     template <class Record>
