@@ -305,22 +305,11 @@ public:
     // Unset strings should be "" (the sensor never passes NULL): see FakeAuditEvent.
     int deliver_audit(vigil_audit_event audit)
     {
-        require_started();
         audit.struct_size = sizeof(audit);
-        vigil_event_header header{};
-        header.size = sizeof(header);
-        header.kind = VIGIL_KIND_AUDIT_EVENT;
-        header.timestamp_ns = now_ns_;
         vigil_event event{};
-        event.struct_size = sizeof(event);
         event.kind = VIGIL_KIND_AUDIT_EVENT;
-        event.record = &header;
-        event.record_size = sizeof(header);
         event.audit = &audit;
-        if (hooks_.on_event == nullptr) {
-            throw std::logic_error("the plugin has no on_event hook");
-        }
-        return hooks_.on_event(instance_, &event);
+        return deliver_without_process(event);
     }
     int deliver_audit(const FakeAuditEvent &audit) { return deliver_audit(audit.view()); }
 
@@ -329,24 +318,34 @@ public:
     // container, the alert in vigil_event.alert; struct_size is set here.
     int deliver_alert(vigil_raised_alert alert)
     {
-        require_started();
         alert.struct_size = sizeof(alert);
+        vigil_event event{};
+        event.kind = VIGIL_KIND_ALERT_RAISED;
+        event.alert = &alert;
+        return deliver_without_process(event);
+    }
+    int deliver_alert(const FakeRaisedAlert &alert) { return deliver_alert(alert.view()); }
+
+private:
+    // An event the sensor makes in user space (no process, no container): a
+    // header of zeros but for size, kind and time, as the sensor passes it.
+    int deliver_without_process(vigil_event &event)
+    {
+        require_started();
         vigil_event_header header{};
         header.size = sizeof(header);
-        header.kind = VIGIL_KIND_ALERT_RAISED;
+        header.kind = static_cast<uint16_t>(event.kind);
         header.timestamp_ns = now_ns_;
-        vigil_event event{};
         event.struct_size = sizeof(event);
-        event.kind = VIGIL_KIND_ALERT_RAISED;
         event.record = &header;
         event.record_size = sizeof(header);
-        event.alert = &alert;
         if (hooks_.on_event == nullptr) {
             throw std::logic_error("the plugin has no on_event hook");
         }
         return hooks_.on_event(instance_, &event);
     }
-    int deliver_alert(const FakeRaisedAlert &alert) { return deliver_alert(alert.view()); }
+
+public:
 
     // Hands a record struct (header first) to on_event; returns its status.
     template <class Record>
