@@ -60,7 +60,8 @@ int SensorServices::emit_alert(const std::string &plugin, const vigil_alert_requ
     const auto &dispatch = router_.current();
     // The event pointer is only trusted if it is the one being dispatched right now.
     if (request.event != nullptr && request.event == dispatch.event) {
-        // An audit event's header names no process: the alert has none, and the time it is raised.
+        // An audit event or a handed-on alert comes with a header that names no process: the alert
+        // takes none from it, and the time it is raised.
         if (dispatch.event->kind != VIGIL_KIND_AUDIT_EVENT && dispatch.event->kind != VIGIL_KIND_ALERT_RAISED) {
             subject.header = static_cast<const vigil_event_header *>(dispatch.event->record);
         }
