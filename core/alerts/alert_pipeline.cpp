@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/delivery/rendered_alert.hpp"
+#include "core/alerts/rendered_alert.hpp"
 #include "core/delivery/spool.hpp"
 #include "core/delivery/spooled_alert.hpp"
 
@@ -71,7 +71,7 @@ void AlertPipeline::dispatch(Alert alert)
 {
     sent_.fetch_add(1, std::memory_order_relaxed);
     // Rendered at most once, and only if some output wants it.
-    std::shared_ptr<const delivery::RenderedAlert> rendered;
+    std::shared_ptr<const RenderedAlert> rendered;
     spooled_.clear();
     for (auto &output : outputs_) {
         // Once rendered, the alert lives in the RenderedAlert.
@@ -80,21 +80,22 @@ void AlertPipeline::dispatch(Alert alert)
             continue;
         }
         if (!rendered) {
-            rendered = std::make_shared<const delivery::RenderedAlert>(std::move(alert));
+            rendered = std::make_shared<const RenderedAlert>(std::move(alert));
         }
         if (output.worker->spool() != nullptr) {
             spooled_.push_back(output.worker.get());
             continue;
         }
         // A full queue is counted and logged by the worker; the other outputs still get the alert.
-        output.worker->enqueue(rendered);
+        // Aliasing: the worker holds the ABI view, which keeps the whole rendered alert alive.
+        output.worker->enqueue(std::shared_ptr<const vigil_alert>(rendered, rendered->view()));
     }
     if (!spooled_.empty()) {
         add_to_spool_batch(*rendered);
     }
 }
 
-void AlertPipeline::add_to_spool_batch(const delivery::RenderedAlert &rendered)
+void AlertPipeline::add_to_spool_batch(const RenderedAlert &rendered)
 {
     // Encoded once however many outputs take it. Entries are reused from one
     // flush to the next, so once warm this allocates nothing new.

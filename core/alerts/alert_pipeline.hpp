@@ -23,8 +23,9 @@
 
 #include "core/alerts/alert.hpp"
 #include "core/alerts/deduplicator.hpp"
-#include "core/alerts/output_route.hpp"
-#include "core/delivery/log_throttle.hpp"
+#include "core/alerts/rendered_alert.hpp"
+#include "core/alerts/route.hpp"
+#include "core/util/log_throttle.hpp"
 #include "core/delivery/output_statistics.hpp"
 #include "core/delivery/output_worker.hpp"
 #include "core/delivery/spool.hpp"
@@ -80,7 +81,15 @@ public:
 private:
     void dispatch(Alert alert);
     void dispatch_all(std::vector<Alert> alerts);
-    void add_to_spool_batch(const delivery::RenderedAlert &rendered);
+    void add_to_spool_batch(const RenderedAlert &rendered);
+
+    // One output as the pipeline sees it: its delivery worker, and the route
+    // that decides which alerts it receives.
+    struct OutputRoute {
+        std::unique_ptr<delivery::OutputWorker> worker;
+        Route route;
+        bool accepts(const Alert &alert) const { return route.accepts(alert); }
+    };
 
     Deduplicator dedup_;
     std::vector<OutputRoute> outputs_;
@@ -103,7 +112,7 @@ private:
     std::size_t spool_batch_size_ = 0; // entries in use; the rest keep their capacity
     std::vector<delivery::OutputWorker *> spool_batch_workers_;
     std::vector<delivery::SpoolAppend> appends_;
-    delivery::LogThrottle spool_error_log_;
+    util::LogThrottle spool_error_log_;
 };
 
 } // namespace vigil::alerts

@@ -56,4 +56,24 @@ std::string Route::describe() const
     return text.empty() ? "every alert" : text;
 }
 
+Route route_with_overrides(Route route, const config::RouteOverrides &overrides)
+{
+    if (overrides.min_severity) {
+        route.min_severity = *overrides.min_severity;
+    }
+    if (overrides.tactics) {
+        route.tactics = *overrides.tactics;
+    }
+    if (overrides.exclude_tactics) {
+        route.exclude_tactics = *overrides.exclude_tactics;
+    }
+    if (overrides.rules) {
+        route.rules = GlobList(*overrides.rules);
+    }
+    if (overrides.exclude_rules) {
+        route.exclude_rules = GlobList(*overrides.exclude_rules);
+    }
+    return route;
+}
+
 } // namespace vigil::alerts

@@ -11,6 +11,7 @@
 #include <vigil/plugin_abi.h>
 
 #include "core/alerts/alert.hpp"
+#include "core/config/route_settings.hpp"
 
 namespace vigil::alerts {
 
@@ -25,5 +26,9 @@ struct Route {
     // One line for the log: "severity >= high, tactics TA0004 TA0008".
     std::string describe() const;
 };
+
+// The route an output runs with: its plugin's default @route, changed key by
+// key by the operator's [outputs.<name>.route] table.
+Route route_with_overrides(Route route, const config::RouteOverrides &overrides);
 
 } // namespace vigil::alerts

@@ -17,27 +17,23 @@ LogFollower::~LogFollower() { close_current(); }
 
 void LogFollower::close_current()
 {
-    if (fd_ >= 0) {
-        ::close(fd_);
-        fd_ = -1;
-    }
+    fd_.reset();
     partial_.clear();
     discard_to_newline_ = false;
 }
 
 bool LogFollower::open_current(bool at_end)
 {
-    int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
+    util::FileDescriptor fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd.is_open()) {
         return false;
     }
     struct stat status {};
     // A FIFO or device at the path would block or never end: only regular files are followed.
-    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-        ::close(fd);
+    if (::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
         return false;
     }
-    fd_ = fd;
+    fd_ = std::move(fd);
     device_ = status.st_dev;
     inode_ = status.st_ino;
     offset_ = 0;
@@ -45,7 +41,7 @@ bool LogFollower::open_current(bool at_end)
         offset_ = static_cast<uint64_t>(status.st_size);
         // Starting at the end of a line still being written would hand over its tail as a line.
         char last = '\n';
-        if (::pread(fd_, &last, 1, status.st_size - 1) == 1 && last != '\n') {
+        if (::pread(fd_.get(), &last, 1, status.st_size - 1) == 1 && last != '\n') {
             discard_to_newline_ = true;
         }
     }
@@ -120,7 +116,7 @@ bool LogFollower::read_available(const LineHandler &handler, std::size_t &budget
 {
     while (budget > 0) {
         auto wanted = std::min(buffer_.size(), budget);
-        auto got = ::pread(fd_, buffer_.data(), wanted, static_cast<off_t>(offset_));
+        auto got = ::pread(fd_.get(), buffer_.data(), wanted, static_cast<off_t>(offset_));
         if (got < 0) {
             if (errno == EINTR) {
                 continue;
@@ -142,7 +138,7 @@ bool LogFollower::read_available(const LineHandler &handler, std::size_t &budget
 bool LogFollower::poll(const LineHandler &handler, std::size_t max_bytes)
 {
     std::size_t budget = max_bytes;
-    if (fd_ < 0) {
+    if (!fd_.is_open()) {
         // Only a file there at the first poll has lines from before the start to skip;
         // one created later holds only new lines.
         bool at_end = !polled_once_ && start_at_ == StartAt::end;
@@ -153,7 +149,7 @@ bool LogFollower::poll(const LineHandler &handler, std::size_t max_bytes)
         }
     }
     struct stat status {};
-    if (::fstat(fd_, &status) == 0 && static_cast<uint64_t>(status.st_size) < offset_) {
+    if (::fstat(fd_.get(), &status) == 0 && static_cast<uint64_t>(status.st_size) < offset_) {
         // copytruncate: what is in the file now was written after the truncation.
         ++statistics_.truncations;
         offset_ = 0;

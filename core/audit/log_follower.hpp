@@ -28,6 +28,8 @@
 #include <vector>
 #include <sys/types.h>
 
+#include "core/util/file_descriptor.hpp"
+
 namespace vigil::audit {
 
 enum class StartAt { end, beginning };
@@ -58,7 +60,7 @@ public:
 
     const std::string &path() const { return path_; }
     const FollowerStatistics &statistics() const { return statistics_; }
-    bool is_open() const { return fd_ >= 0; }
+    bool is_open() const { return fd_.is_open(); }
 
 private:
     bool open_current(bool at_end);
@@ -71,7 +73,7 @@ private:
     std::string path_;
     StartAt start_at_;
     std::size_t max_line_bytes_;
-    int fd_ = -1;
+    util::FileDescriptor fd_;
     dev_t device_ = 0;
     ino_t inode_ = 0;
     uint64_t offset_ = 0;

@@ -14,7 +14,7 @@
 #include "core/audit/audit_queue.hpp"
 #include "core/audit/log_follower.hpp"
 #include "core/audit/parse_failure.hpp"
-#include "core/audit/throttled_log.hpp"
+#include "core/util/log_throttle.hpp"
 
 namespace vigil::audit {
 
@@ -49,8 +49,8 @@ private:
     std::chrono::milliseconds poll_interval_;
     std::vector<AuditEvent> pending_;
     uint64_t overlong_seen_ = 0;
-    ThrottledLog malformed_log_;
-    ThrottledLog missing_log_;
+    util::LogThrottle malformed_log_;
+    util::LogThrottle missing_log_;
     LogSourceStatistics statistics_;
     std::mutex mutex_;
     std::condition_variable wake_;

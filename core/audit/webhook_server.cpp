@@ -15,7 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/audit/audit_parser.hpp"
-#include "core/audit/throttled_log.hpp"
+#include "core/util/log_throttle.hpp"
 
 namespace vigil::audit {
 
@@ -66,11 +66,11 @@ public:
     std::vector<std::thread> threads_;
     std::atomic<std::size_t> connections_{0};
     WebhookStatistics statistics_;
-    ThrottledLog unauthenticated_log_;
-    ThrottledLog malformed_log_;
-    ThrottledLog full_log_;
-    ThrottledLog tls_log_;
-    ThrottledLog refused_log_;
+    util::LogThrottle unauthenticated_log_;
+    util::LogThrottle malformed_log_;
+    util::LogThrottle full_log_;
+    util::LogThrottle tls_log_;
+    util::LogThrottle refused_log_;
     uint16_t port_ = 0;
 };
 

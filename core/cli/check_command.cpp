@@ -8,11 +8,12 @@
 #include "core/cli/loaded_config.hpp"
 #include "core/containers/cgroup_directory.hpp"
 #include "core/logging/logging.hpp"
+#include "core/plugins/detector_objects.hpp"
 #include "core/plugins/plugin_library.hpp"
 #include "core/probes/kernel_features.hpp"
 #include "core/probes/tracefs.hpp"
-#include "core/sensor/host_namespaces.hpp"
-#include "core/sensor/probe_specs.hpp"
+#include "core/probes/host_namespaces.hpp"
+#include "core/probes/probe_specs.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -24,11 +25,11 @@ void print_feature(const probes::FeatureResult &feature)
 
 // Prints every program of the object; returns false if a required one has no working alternative.
 bool print_object(const probes::ObjectSpec &spec, const probes::LoadSettings &settings,
-                  const sensor::HostNamespaces &host)
+                  const probes::HostNamespaces &host)
 {
     std::printf("  %s/%s\n", spec.owner.c_str(), spec.name.c_str());
     auto loaded = probes::load_object(spec, settings, [&](bpf_object *object) {
-        sensor::set_common_constants(object, spec, host, settings.ring_buffer_bytes);
+        probes::set_common_constants(object, spec, host, settings.ring_buffer_bytes);
     });
     if (!loaded) {
         std::printf("    does not load: %s\n", loaded.error().c_str());
@@ -65,17 +66,17 @@ int check_command(const CommandOptions &options)
     }
 
     probes::LoadSettings settings;
-    settings.disabled_types = sensor::disabled_attach_types(config->sensor);
+    settings.disabled_types = probes::disabled_attach_types(config->sensor);
     settings.ring_buffer_bytes = config->sensor.ring_buffer_kib * 1024;
-    auto host = sensor::discover_host_namespaces(config->sensor.host_proc);
+    auto host = probes::discover_host_namespaces(config->sensor.host_proc);
 
     std::printf("\nPrograms (loaded and attached for a moment, then detached)\n");
-    bool complete = print_object(sensor::core_lifecycle_spec(), settings, host);
+    bool complete = print_object(probes::core_lifecycle_spec(), settings, host);
     auto directory = plugin_directory(*config);
     auto plugins = plugins::load_plugin_directory(directory);
     for (const auto &plugin : plugins.plugins) {
         for (const auto &object : plugin->descriptor().bpf_objects) {
-            complete = print_object(sensor::plugin_object_spec(plugin->descriptor().name, object), settings, host) &&
+            complete = print_object(plugins::plugin_object_spec(plugin->descriptor().name, object), settings, host) &&
                        complete;
         }
     }

@@ -4,33 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "core/util/file_descriptor.hpp"
+
 namespace vigil::config {
-
-namespace {
-
-// Closes the descriptor on every return path.
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int descriptor) : descriptor_(descriptor) {}
-    ~FileDescriptor()
-    {
-        if (descriptor_ >= 0) {
-            ::close(descriptor_);
-        }
-    }
-    FileDescriptor(const FileDescriptor &) = delete;
-    FileDescriptor &operator=(const FileDescriptor &) = delete;
-    int get() const { return descriptor_; }
-
-private:
-    int descriptor_;
-};
-
-} // namespace
 
 std::expected<std::string, int> read_text_file(const std::string &path)
 {
-    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    util::FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (file.get() < 0) {
         return std::unexpected(errno);
     }

@@ -39,7 +39,7 @@ CgroupDirectory::CgroupDirectory(std::string mount_point, std::size_t capacity)
         lookup_failure_ = ENOENT; // no hierarchy: not "/", whose file handles mean something else
         return;
     }
-    mount_ = OwnedFileDescriptor(open(mount_point_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    mount_ = util::FileDescriptor(open(mount_point_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!mount_.is_open())
         lookup_failure_ = errno;
 }

@@ -5,7 +5,7 @@
 
 #include "core/containers/cgroup_mount.hpp"
 #include "core/containers/lru_table.hpp"
-#include "core/containers/owned_file_descriptor.hpp"
+#include "core/util/file_descriptor.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -51,7 +51,7 @@ public:
 
 private:
     std::string mount_point_;
-    OwnedFileDescriptor mount_;
+    util::FileDescriptor mount_;
     LruTable<uint64_t, std::string> paths_;
     std::optional<int> lookup_failure_;
 };

@@ -1,6 +1,6 @@
 #include "core/containers/cgroup_handle_lookup.hpp"
 
-#include "core/containers/owned_file_descriptor.hpp"
+#include "core/util/file_descriptor.hpp"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -44,7 +44,7 @@ std::expected<std::string, int> lookup_cgroup_path(int mount_descriptor, std::st
 {
     KernfsFileHandle handle(cgroup_id);
     // O_PATH: we only want the name, not to read the directory.
-    OwnedFileDescriptor cgroup(open_by_handle_at(mount_descriptor, handle.get(), O_PATH | O_CLOEXEC));
+    util::FileDescriptor cgroup(open_by_handle_at(mount_descriptor, handle.get(), O_PATH | O_CLOEXEC));
     if (!cgroup.is_open())
         return std::unexpected(errno);
 

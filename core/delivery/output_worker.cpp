@@ -38,7 +38,7 @@ std::string suppressed_note(uint64_t suppressed)
 } // namespace
 
 OutputWorker::OutputWorker(std::string name, const vigil_plugin_hooks *hooks, void *instance,
-                           std::size_t queue_capacity, BackoffLimits backoff)
+                           std::size_t queue_capacity, util::BackoffLimits backoff)
     : name_(std::move(name)), hooks_(checked_hooks(hooks, name_)), instance_(instance),
       capacity_(std::max<std::size_t>(queue_capacity, 1)), backoff_(backoff)
 {
@@ -46,7 +46,7 @@ OutputWorker::OutputWorker(std::string name, const vigil_plugin_hooks *hooks, vo
 }
 
 OutputWorker::OutputWorker(std::string name, const vigil_plugin_hooks *hooks, void *instance, Spool &spool,
-                           BackoffLimits backoff)
+                           util::BackoffLimits backoff)
     : name_(std::move(name)), hooks_(checked_hooks(hooks, name_)), instance_(instance), capacity_(1), spool_(&spool),
       backoff_(backoff)
 {
@@ -60,7 +60,7 @@ OutputWorker::OutputWorker(std::string name, const vigil_plugin_hooks *hooks, vo
 
 OutputWorker::~OutputWorker() { stop(std::chrono::milliseconds{0}); }
 
-bool OutputWorker::enqueue(std::shared_ptr<const RenderedAlert> alert)
+bool OutputWorker::enqueue(std::shared_ptr<const vigil_alert> alert)
 {
     bool accepted = false;
     bool report_full = false;
@@ -190,7 +190,7 @@ bool OutputWorker::next_batch(std::vector<const vigil_alert *> &views)
     views.clear();
     auto count = std::min(queue_.size(), max_batch);
     for (std::size_t index = 0; index < count; ++index) {
-        views.push_back(queue_[index]->view());
+        views.push_back(queue_[index].get());
     }
     return true;
 }

@@ -36,10 +36,9 @@
 
 #include <vigil/plugin_abi.h>
 
-#include "core/delivery/backoff.hpp"
-#include "core/delivery/log_throttle.hpp"
+#include "core/util/backoff.hpp"
+#include "core/util/log_throttle.hpp"
 #include "core/delivery/output_statistics.hpp"
-#include "core/delivery/rendered_alert.hpp"
 #include "core/delivery/spool.hpp"
 #include "core/delivery/spooled_alert.hpp"
 
@@ -57,11 +56,11 @@ public:
     // @backoff: the retry delays; tests shorten them.
     // Throws std::invalid_argument if the hooks lack format or send.
     OutputWorker(std::string name, const vigil_plugin_hooks *hooks, void *instance, std::size_t queue_capacity,
-                 BackoffLimits backoff = {});
+                 util::BackoffLimits backoff = {});
     // The same, taking its alerts from @spool (see above), which must outlive
     // this worker. Alerts already waiting there for @name are delivered first.
     OutputWorker(std::string name, const vigil_plugin_hooks *hooks, void *instance, Spool &spool,
-                 BackoffLimits backoff = {});
+                 util::BackoffLimits backoff = {});
     // Stops with no drain time: whatever is still queued is counted as dropped_at_stop.
     ~OutputWorker();
 
@@ -70,7 +69,9 @@ public:
 
     // Never blocks on the output. False (and counted) when the queue is full
     // or the worker is stopping, or reads from a spool. Thread-safe.
-    bool enqueue(std::shared_ptr<const RenderedAlert> alert);
+    // @alert: an alert rendered once for every output (the pointer may share
+    // ownership with whatever keeps its strings alive).
+    bool enqueue(std::shared_ptr<const vigil_alert> alert);
 
     // Spool workers: the alert @id was appended to the spool for this output.
     // Never blocks on the output. Thread-safe.
@@ -149,7 +150,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable work_ready_;     // an alert was queued, or stop was asked
     std::condition_variable stop_requested_; // wakes a backoff wait
-    std::deque<std::shared_ptr<const RenderedAlert>> queue_;
+    std::deque<std::shared_ptr<const vigil_alert>> queue_;
     bool stopping_ = false;
     Clock::time_point deadline_{};
     bool queue_full_reported_ = false;
@@ -157,13 +158,13 @@ private:
     bool spool_maybe_more_ = true; // an append was notified since the last read of the spool
 
     // Only the delivery thread touches these.
-    Backoff backoff_;
-    LogThrottle reject_log_;
+    util::Backoff backoff_;
+    util::LogThrottle reject_log_;
     bool send_failing_ = false;
     uint64_t failed_sends_ = 0;
     std::deque<HeldAlert> held_; // spool workers: read back, oldest first
     uint64_t last_read_id_ = 0;  // spool workers: the newest id read back (or skipped)
-    LogThrottle spool_error_log_;
+    util::LogThrottle spool_error_log_;
 
     // Last: started once everything above exists.
     std::thread thread_;

@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/delivery/sqlite_database.hpp"
+#include "core/util/file_descriptor.hpp"
 
 namespace vigil::delivery {
 namespace {
@@ -52,31 +53,14 @@ struct OutputState {
     uint64_t refused_in_episode = 0;
 };
 
-// Owns a file descriptor.
-class Descriptor {
-public:
-    explicit Descriptor(int descriptor = -1) : descriptor_(descriptor) {}
-    Descriptor(Descriptor &&other) noexcept : descriptor_(std::exchange(other.descriptor_, -1)) {}
-    Descriptor &operator=(Descriptor &&) = delete;
-    ~Descriptor()
-    {
-        if (descriptor_ >= 0) {
-            ::close(descriptor_);
-        }
-    }
-    int get() const { return descriptor_; }
-
-private:
-    int descriptor_;
-};
 
 // Keeps a second sensor off the spool (it would deliver everything twice).
 // A lock file of its own rather than a lock on the database: closing any
 // descriptor of the database file would drop SQLite's own locks on it.
-std::expected<Descriptor, std::string> lock_spool(const std::string &path)
+std::expected<util::FileDescriptor, std::string> lock_spool(const std::string &path)
 {
     auto lock_path = path + ".lock";
-    Descriptor lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    util::FileDescriptor lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (lock.get() < 0) {
         return std::unexpected(
             fmt::format("{}: cannot open the spool's lock file {}: {}", path, lock_path, std::strerror(errno)));
@@ -98,7 +82,7 @@ int64_t as_sql_integer(uint64_t value)
 } // namespace
 
 struct Spool::State {
-    State(std::string path_, SpoolLimits limits_, Descriptor lock_, sqlite::Database database_)
+    State(std::string path_, SpoolLimits limits_, util::FileDescriptor lock_, sqlite::Database database_)
         : path(std::move(path_)), limits(limits_), lock(std::move(lock_)), database(std::move(database_))
     {
     }
@@ -129,7 +113,7 @@ struct Spool::State {
     const std::string path;
     const SpoolLimits limits;
     // Released last, once both connections are closed.
-    Descriptor lock;
+    util::FileDescriptor lock;
 
     mutable std::mutex mutex;
     // The database before its statements, so that they are finalized before it closes.

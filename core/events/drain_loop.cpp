@@ -43,10 +43,8 @@ DrainLoop::DrainLoop(std::size_t budget_per_ring)
 
 DrainLoop::~DrainLoop()
 {
+    // The rings first: their consumers were registered with the epoll instance.
     rings_.clear();
-    if (epoll_fd_ >= 0) {
-        close(epoll_fd_);
-    }
 }
 
 int DrainLoop::on_record(void *context, void *data, std::size_t size)
@@ -77,7 +75,7 @@ bool DrainLoop::add_ring(const std::string &owner, const probes::RingBuffer &rin
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.ptr = entry.get();
-    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, ring_buffer__epoll_fd(entry->consumer), &event) != 0) {
+    if (epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, ring_buffer__epoll_fd(entry->consumer), &event) != 0) {
         error = std::string("epoll_ctl: ") + std::strerror(errno);
         return false;
     }
@@ -122,7 +120,7 @@ std::size_t DrainLoop::catch_up(const RecordHandler &handler)
 void DrainLoop::wait(int timeout_ms)
 {
     epoll_event events[16];
-    epoll_wait(epoll_fd_, events, 16, timeout_ms);
+    epoll_wait(epoll_fd_.get(), events, 16, timeout_ms);
 }
 
 std::vector<RingStatistics> DrainLoop::statistics() const

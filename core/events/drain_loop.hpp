@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/probes/object_loader.hpp"
+#include "core/util/file_descriptor.hpp"
 
 struct ring_buffer;
 
@@ -25,6 +26,15 @@ public:
     virtual void handle_record(const void *data, std::size_t size) = 0;
 };
 
+// Takes what waits in the rings whose records go to a handler, outside the
+// drain's round. The event router asks it to catch up on the core's ring;
+// its tests hand it a fake one.
+class RingCatchUp {
+public:
+    virtual ~RingCatchUp() = default;
+    virtual std::size_t catch_up(const RecordHandler &handler) = 0;
+};
+
 struct RingStatistics {
     std::string owner;
     std::string name;
@@ -33,7 +43,7 @@ struct RingStatistics {
     std::vector<uint64_t> dropped_by_kind; // indexed by event kind
 };
 
-class DrainLoop {
+class DrainLoop : public RingCatchUp {
 public:
     // @budget_per_ring: records taken from one ring before moving on to the next.
     explicit DrainLoop(std::size_t budget_per_ring = 4096);
@@ -54,7 +64,7 @@ public:
     // rings are drained in turn, not in the order they happened: a handler of
     // one ring calls this when a record cannot be judged before another ring's
     // earlier records are seen. Must not be called from @handler itself.
-    std::size_t catch_up(const RecordHandler &handler);
+    std::size_t catch_up(const RecordHandler &handler) override;
 
     // Sleeps until a ring wakes the sensor or @timeout_ms passes.
     void wait(int timeout_ms);
@@ -70,7 +80,7 @@ private:
 
     std::size_t budget_per_ring_;
     std::size_t caught_up_this_round_ = 0; // records catch_up took during drain_once
-    int epoll_fd_ = -1;
+    util::FileDescriptor epoll_fd_;
     std::vector<std::unique_ptr<Ring>> rings_;
 };
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/delivery/log_throttle.hpp"
+#include "core/util/log_throttle.hpp"
 #include "core/kubernetes/owner_resolver.hpp"
 #include "core/kubernetes/pod_cache.hpp"
 
@@ -51,7 +51,7 @@ private:
     Clock clock_;
     std::string resource_version_;
     uint64_t malformed_ = 0;
-    delivery::LogThrottle malformed_log_;
+    util::LogThrottle malformed_log_;
 };
 
 } // namespace vigil::kubernetes

@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/delivery/backoff.hpp"
+#include "core/util/backoff.hpp"
 #include "core/util/boot_clock.hpp"
 
 namespace vigil::kubernetes {
@@ -168,7 +168,7 @@ bool PodWatcher::watch()
 
 void PodWatcher::run()
 {
-    delivery::Backoff backoff(delivery::BackoffLimits{std::chrono::milliseconds{200}, std::chrono::seconds{30}});
+    util::Backoff backoff(util::BackoffLimits{std::chrono::milliseconds{200}, std::chrono::seconds{30}});
     while (!stopping_.load()) {
         if (need_list_) {
             if (!list()) {

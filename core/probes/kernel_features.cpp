@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "core/logging/logging.hpp"
+#include "core/util/file_descriptor.hpp"
 #include "feature_probes.skel.h"
 
 namespace vigil::probes {
@@ -48,24 +49,22 @@ public:
             path_.clear();
             return;
         }
-        fd_ = open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        fd_.reset(open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     }
     ~ScratchCgroup()
     {
-        if (fd_ >= 0) {
-            close(fd_);
-        }
+        fd_.reset(); // before the rmdir: an open directory cannot be removed
         if (!path_.empty()) {
             rmdir(path_.c_str());
         }
     }
     ScratchCgroup(const ScratchCgroup &) = delete;
     ScratchCgroup &operator=(const ScratchCgroup &) = delete;
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
 
 private:
     std::string path_;
-    int fd_ = -1;
+    util::FileDescriptor fd_;
 };
 
 FeatureResult probe_attach_type(const AttachProbe &probe, const std::string &cgroup2_mount)

@@ -1,5 +1,8 @@
-// The running sensor: starts everything in order, runs the drain loop until
-// asked to stop, and shuts down in the reverse order.
+// SPDX-License-Identifier: Apache-2.0
+// The running sensor: the wiring of the stages (see core/README.md). It starts
+// everything in order (sensor_start.cpp), runs the drain loop until asked to
+// stop (sensor.cpp), reports health and statistics (sensor_report.cpp), and
+// shuts down in the reverse order (sensor_stop.cpp).
 #pragma once
 
 #include <atomic>
@@ -9,32 +12,37 @@
 #include <string>
 #include <vector>
 
+#include "core/alerts/alert_context.hpp"
+#include "core/alerts/alert_intake.hpp"
 #include "core/alerts/alert_pipeline.hpp"
+#include "core/alerts/pod_enricher.hpp"
 #include "core/alerts/raised_alert_view.hpp"
 #include "core/audit/audit_event_view.hpp"
 #include "core/audit/audit_sources.hpp"
 #include "core/config/config.hpp"
 #include "core/containers/cgroup_directory.hpp"
 #include "core/containers/container_resolver.hpp"
+#include "core/dispatch/dispatcher.hpp"
+#include "core/dispatch/plugin_services.hpp"
 #include "core/events/drain_loop.hpp"
-#include "core/kubernetes/alert_enricher.hpp"
+#include "core/events/event_router.hpp"
+#include "core/events/program_source.hpp"
 #include "core/kubernetes/api_settings.hpp"
 #include "core/kubernetes/pod_cache.hpp"
 #include "core/kubernetes/pod_watcher.hpp"
 #include "core/metrics/metrics.hpp"
 #include "core/plugins/plugin_library.hpp"
+#include "core/plugins/plugin_plan.hpp"
+#include "core/plugins/running_plugin.hpp"
+#include "core/probes/host_namespaces.hpp"
 #include "core/processes/process_table.hpp"
-#include "core/sensor/alert_context.hpp"
-#include "core/sensor/event_router.hpp"
-#include "core/sensor/host_namespaces.hpp"
-#include "core/sensor/plugin_plan.hpp"
-#include "core/sensor/running_plugin.hpp"
-#include "core/sensor/sensor_services.hpp"
 
 namespace vigil::sensor {
 
 class Sensor {
 public:
+    static constexpr uint64_t second_ns = 1'000'000'000ULL;
+
     // @plugin_directory and @node_name already resolved from the config's defaults.
     Sensor(config::Config config, std::string plugin_directory, std::string node_name);
     ~Sensor();
@@ -51,47 +59,56 @@ public:
     void shut_down();
 
 private:
+    // Start-up (sensor_start.cpp).
     bool resolve_kubernetes();
     void start_kubernetes();
     void start_containers();
     void start_processes();
     bool load_core_probes();
-    void start_detectors(PluginPlan &plan);
+    void start_detectors(plugins::PluginPlan &plan);
     bool open_spool();
-    void start_outputs(PluginPlan &plan);
+    void start_outputs(plugins::PluginPlan &plan);
     void report_unconfigured_spooled_outputs();
-    bool load_detector_objects(RunningPlugin &plugin);
     bool start_audit_sources();
+
+    // The loop (sensor.cpp).
     bool drain_audit_events();
-    void report_refused_audit_events();
     void deliver_raised_alerts();
-    void report_unfed_alerts();
     void tick(uint64_t now_ns);
+
+    // Health and statistics (sensor_report.cpp).
     void report_lost_events();
+    void report_refused_audit_events();
+    void report_unfed_alerts();
     void log_statistics(bool final) const;
+    // One clause per output; adds what each still holds to @pending unless null.
+    std::string describe_outputs(uint64_t *pending) const;
 
     config::Config config_;
     std::string plugin_directory_;
     std::string node_name_;
-    HostNamespaces host_namespaces_;
+    probes::HostNamespaces host_namespaces_;
     metrics::Registry metrics_;
     std::unique_ptr<containers::CgroupDirectory> cgroups_;
     std::unique_ptr<containers::ContainerResolver> containers_;
     std::unique_ptr<processes::ProcessTable> processes_;
-    std::unique_ptr<EventRouter> router_;
-    std::unique_ptr<AlertContext> alert_context_;
+    std::unique_ptr<alerts::AlertContext> alert_context_;
     // Before the pipeline, so that it outlives the output workers that read it.
     std::unique_ptr<delivery::Spool> spool_;
     std::unique_ptr<alerts::AlertPipeline> pipeline_;
-    std::unique_ptr<SensorServices> services_;
+    std::unique_ptr<alerts::AlertIntake> intake_;
+    std::unique_ptr<dispatch::Dispatcher> dispatcher_;
+    std::unique_ptr<dispatch::PluginServices> services_;
+    std::unique_ptr<events::ProcPrograms> programs_;
+    std::unique_ptr<events::EventRouter> router_;
     // Pod metadata from the API server, when one is configured (see kubernetes/).
     std::optional<kubernetes::ApiSettings> kubernetes_api_;
     std::unique_ptr<kubernetes::PodCache> pods_;
     std::unique_ptr<kubernetes::PodWatcher> pod_watcher_;
-    std::unique_ptr<kubernetes::AlertEnricher> alert_enricher_;
+    std::unique_ptr<alerts::PodEnricher> pod_enricher_;
     plugins::PluginDirectory plugin_libraries_;
-    std::vector<std::unique_ptr<RunningPlugin>> detectors_;
-    std::vector<std::unique_ptr<RunningPlugin>> outputs_;
+    std::vector<std::unique_ptr<plugins::RunningPlugin>> detectors_;
+    std::vector<std::unique_ptr<plugins::RunningPlugin>> outputs_;
     std::unique_ptr<probes::LoadedObject> core_probes_;
     std::unique_ptr<events::DrainLoop> drain_;
     // Kubernetes audit events ([audit]); null when both sources are off.
@@ -101,7 +118,7 @@ private:
     // Alerts handed on to joining detectors (VIGIL_KIND_ALERT_RAISED), reused each pass.
     alerts::RaisedAlertView raised_view_;
     std::vector<alerts::Alert> raised_batch_;
-    uint64_t reported_unfed_ = 0; // alerts the feed had no room for, already reported
+    uint64_t reported_unfed_ = 0;          // alerts the feed had no room for, already reported
     std::vector<uint64_t> reported_drops_; // per ring, what was already raised as lost
     uint64_t last_tick_ns_ = 0;
     uint64_t last_statistics_ns_ = 0;

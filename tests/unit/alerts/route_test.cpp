@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/alerts/route.hpp"
-#include "core/sensor/output_routes.hpp"
+#include "core/alerts/route.hpp"
 
 using namespace vigil::alerts;
 
@@ -61,10 +61,10 @@ TEST_SUITE("alerts")
         pager.tactics = {"TA0004", "TA0008"};
         vigil::config::RouteOverrides overrides;
         overrides.min_severity = VIGIL_SEVERITY_CRITICAL;
-        auto route = vigil::sensor::route_with_overrides(pager, overrides);
+        auto route = vigil::alerts::route_with_overrides(pager, overrides);
         CHECK(route.min_severity == VIGIL_SEVERITY_CRITICAL);
         CHECK(route.tactics == std::vector<std::string>{"TA0004", "TA0008"}); // kept
         overrides.tactics = std::vector<std::string>{};
-        CHECK(vigil::sensor::route_with_overrides(pager, overrides).tactics.empty()); // cleared on purpose
+        CHECK(vigil::alerts::route_with_overrides(pager, overrides).tactics.empty()); // cleared on purpose
     }
 }

@@ -120,7 +120,7 @@ void FakeOutput::send(void *instance, const void *request, size_t size, vigil_se
     self->changed_.notify_all();
 }
 
-std::shared_ptr<const delivery::RenderedAlert> rendered_alert(std::string rule, uint64_t repeat_count)
+std::shared_ptr<const vigil_alert> rendered_alert(std::string rule, uint64_t repeat_count)
 {
     alerts::Alert alert;
     alert.time_unix_ns = 1;
@@ -130,7 +130,8 @@ std::shared_ptr<const delivery::RenderedAlert> rendered_alert(std::string rule, 
     if (repeat_count > 0) {
         alert.repeat = alerts::Repeat{repeat_count, 1, 2};
     }
-    return std::make_shared<const delivery::RenderedAlert>(std::move(alert));
+    auto rendered = std::make_shared<const alerts::RenderedAlert>(std::move(alert));
+    return std::shared_ptr<const vigil_alert>(rendered, rendered->view());
 }
 
 bool eventually(const std::function<bool()> &predicate, std::chrono::milliseconds timeout)

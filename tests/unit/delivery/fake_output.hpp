@@ -16,7 +16,7 @@
 #include <vigil/plugin_abi.h>
 
 #include "core/alerts/alert.hpp"
-#include "core/delivery/rendered_alert.hpp"
+#include "core/alerts/rendered_alert.hpp"
 
 namespace vigil::testing {
 
@@ -63,7 +63,7 @@ private:
 };
 
 // A minimal rendered alert for delivery tests.
-std::shared_ptr<const delivery::RenderedAlert> rendered_alert(std::string rule, uint64_t repeat_count = 0);
+std::shared_ptr<const vigil_alert> rendered_alert(std::string rule, uint64_t repeat_count = 0);
 
 // Polls @predicate until it holds or @timeout passes.
 bool eventually(const std::function<bool()> &predicate, std::chrono::milliseconds timeout = std::chrono::seconds{5});

@@ -9,14 +9,14 @@
 #include <sys/stat.h>
 
 #include "core/delivery/output_worker.hpp"
-#include "core/delivery/rendered_alert.hpp"
+#include "core/alerts/rendered_alert.hpp"
 #include "tests/unit/delivery/plugin_harness.hpp"
 #include "tests/unit/delivery/temporary_directory.hpp"
 
 using namespace std::chrono_literals;
 using namespace vigil::testing;
 using vigil::alerts::Alert;
-using vigil::delivery::RenderedAlert;
+using vigil::alerts::RenderedAlert;
 
 namespace {
 
@@ -96,7 +96,7 @@ TEST_CASE("delivery: jsonl plugin delivers through an output worker")
     for (int number = 0; number < 20; ++number) {
         auto alert = numbered_alert(number);
         expected += alert->json() + "\n";
-        CHECK(worker.enqueue(alert));
+        CHECK(worker.enqueue(std::shared_ptr<const vigil_alert>(alert, alert->view())));
     }
     worker.stop(5s);
     CHECK(worker.statistics().delivered == 20);

@@ -6,7 +6,7 @@
 #include "tests/unit/delivery/fake_output.hpp"
 
 using namespace std::chrono_literals;
-using vigil::delivery::BackoffLimits;
+using vigil::util::BackoffLimits;
 using vigil::delivery::OutputWorker;
 using vigil::testing::eventually;
 using vigil::testing::FakeOutput;

@@ -3,12 +3,12 @@
 #include <string>
 #include <string_view>
 
-#include "core/delivery/rendered_alert.hpp"
+#include "core/alerts/rendered_alert.hpp"
 #include "core/delivery/spooled_alert.hpp"
 
 using vigil::alerts::Alert;
 using vigil::delivery::encode_spooled_alert;
-using vigil::delivery::RenderedAlert;
+using vigil::alerts::RenderedAlert;
 using vigil::delivery::SpooledAlert;
 
 namespace {

@@ -16,7 +16,7 @@
 #include "tests/unit/delivery/temporary_directory.hpp"
 
 using namespace std::chrono_literals;
-using vigil::delivery::BackoffLimits;
+using vigil::util::BackoffLimits;
 using vigil::delivery::encode_spooled_alert;
 using vigil::delivery::OutputWorker;
 using vigil::delivery::Spool;
@@ -44,7 +44,7 @@ Spool open_spool(const TemporaryDirectory &directory, SpoolLimits limits = {})
 uint64_t spool_alert(Spool &spool, const std::string &rule, OutputWorker *worker = nullptr,
                      const std::string &output = "fake")
 {
-    auto id = spool.append(output, encode_spooled_alert(*rendered_alert(rule)->view()));
+    auto id = spool.append(output, encode_spooled_alert(*rendered_alert(rule)));
     if (!id) {
         FAIL("append failed: " << id.error().message);
     }

@@ -9,13 +9,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "core/delivery/rendered_alert.hpp"
+#include "core/alerts/rendered_alert.hpp"
 #include "tests/unit/delivery/plugin_harness.hpp"
 #include "tests/unit/delivery/temporary_directory.hpp"
 
 using namespace vigil::testing;
 using vigil::alerts::Alert;
-using vigil::delivery::RenderedAlert;
+using vigil::alerts::RenderedAlert;
 
 namespace {
 

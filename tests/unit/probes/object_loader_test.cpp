@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/probes/object_loader.hpp"
-#include "core/sensor/probe_specs.hpp"
+#include "core/probes/probe_specs.hpp"
 #include "loader_cases.skel.h"
 #include "probes/kernel_test_support.hpp"
 
@@ -38,7 +38,7 @@ ObjectSpec loader_cases_spec()
 TEST_CASE("object loader: the core's lifecycle probes attach their preferred programs")
 {
     VIGIL_REQUIRE_KERNEL_ACCESS();
-    auto loaded = load_object(vigil::sensor::core_lifecycle_spec(), {}, {});
+    auto loaded = load_object(vigil::probes::core_lifecycle_spec(), {}, {});
     REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error()));
     const auto &object = **loaded;
     CHECK(report_of(object, "exec_tracepoint").state == ProgramState::attached);
@@ -56,7 +56,7 @@ TEST_CASE("object loader: a disabled attach type makes each group fall back")
     VIGIL_REQUIRE_KERNEL_ACCESS();
     LoadSettings settings;
     settings.disabled_types = {AttachType::tracepoint};
-    auto loaded = load_object(vigil::sensor::core_lifecycle_spec(), settings, {});
+    auto loaded = load_object(vigil::probes::core_lifecycle_spec(), settings, {});
     REQUIRE(loaded.has_value());
     const auto &object = **loaded;
     CHECK(report_of(object, "exec_tracepoint").state == ProgramState::disabled);
@@ -72,7 +72,7 @@ TEST_CASE("object loader: a group with no working alternative is reported missin
     VIGIL_REQUIRE_KERNEL_ACCESS();
     LoadSettings settings;
     settings.disabled_types = {AttachType::tracepoint, AttachType::tp_btf};
-    auto loaded = load_object(vigil::sensor::core_lifecycle_spec(), settings, {});
+    auto loaded = load_object(vigil::probes::core_lifecycle_spec(), settings, {});
     REQUIRE(loaded.has_value());
     CHECK(report_of(**loaded, "fork_raw").state == ProgramState::attached); // raw_tp still covers fork
     CHECK((*loaded)->missing_required());                                   // nothing covers exec
