@@ -11,6 +11,8 @@ namespace vigil::kubernetes {
 namespace {
 
 constexpr std::chrono::seconds request_timeout{30};
+// An owner lookup holds up the watch stream it was made from: shorter.
+constexpr std::chrono::seconds owner_timeout{10};
 // Owner lookups (ReplicaSets, Jobs) remembered; a node rarely runs more.
 constexpr std::size_t max_owners = 4096;
 // The server closes a watch after this, and the watcher resumes at once: a
@@ -54,8 +56,8 @@ std::string pod_watch_path(const std::string &node_name, const std::string &reso
 
 PodWatcher::PodWatcher(ApiSettings settings, std::string node_name, std::vector<std::string> label_keys,
                        PodCache &cache)
-    : node_name_(std::move(node_name)), cache_(cache), client_(std::move(settings)),
-      owners_([this](const std::string &path) { return client_.get(path, request_timeout); }, max_owners),
+    : node_name_(std::move(node_name)), cache_(cache), client_(settings), owner_client_(std::move(settings)),
+      owners_([this](const std::string &path) { return owner_client_.get(path, owner_timeout); }, max_owners),
       handler_(cache_, owners_, std::move(label_keys), [] { return boot_time_now_ns(); })
 {
 }
@@ -71,6 +73,7 @@ void PodWatcher::stop()
 {
     stopping_.store(true);
     client_.stop();
+    owner_client_.stop();
     {
         std::lock_guard lock(wait_mutex_);
     }

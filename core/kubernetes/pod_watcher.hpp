@@ -3,6 +3,10 @@
 // dropped connection reconnect with exponential backoff and jitter (capped at
 // 30 s), resuming from the last resourceVersion seen. State changes
 // (connected, relisted, lost) are logged once each, not once per retry.
+//
+// Owner lookups (a new pod's ReplicaSet or Job) happen inside the watch's
+// line callback, so they go through a client of their own: libcurl cannot
+// start a transfer on the multi handle whose callback is running.
 #pragma once
 
 #include <atomic>
@@ -49,7 +53,8 @@ private:
 
     std::string node_name_;
     PodCache &cache_;
-    ApiClient client_;
+    ApiClient client_;       // the list and the watch
+    ApiClient owner_client_; // owner lookups, from inside the watch's callback
     OwnerResolver owners_;
     PodEventHandler handler_;
     std::thread thread_;

@@ -29,8 +29,9 @@ Failures on demand: `expire_watches()` (the next watch gets the 410 ERROR
 event), `gone_next_watch()` (answered with HTTP 410 instead),
 `drop_streams()` (cuts every open watch mid-stream, without the final chunk),
 `refuse_watches(count)` (503 for the next watches).
-Record: `requests` (method, path, query, status), `watch_count`,
-`list_count`, `sent` (type, uid, time.monotonic() when written), `errors`.
+Record: `requests` (method, path, query, status), `count(path)`,
+`watch_count`, `list_count`, `sent` (type, uid, time.monotonic() when
+written), `errors`.
 """
 
 import json
@@ -59,7 +60,8 @@ def pod_object(name, namespace, uid, node, container_ids=(), service_account="de
     """A pod as the API serves it. owner: (kind, name) of its controller."""
     metadata = {"name": name, "namespace": namespace, "uid": uid, "labels": dict(labels or {})}
     if owner:
-        metadata["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": owner[0], "name": owner[1],
+        api_version = "batch/v1" if owner[0] == "Job" else "apps/v1"
+        metadata["ownerReferences"] = [{"apiVersion": api_version, "kind": owner[0], "name": owner[1],
                                         "uid": secrets.token_hex(8), "controller": True,
                                         "blockOwnerDeletion": True}]
     return {"kind": "Pod", "apiVersion": "v1", "metadata": metadata,
@@ -214,6 +216,16 @@ class KubeApiReceiver:
     def refuse_watches(self, count):
         with self._lock:
             self._refuse_watches = count
+
+    def count(self, path, status=None):
+        """How many requests were made for path (with that answer, if given)."""
+        with self._lock:
+            return sum(1 for request in self.requests
+                       if request[1] == path and (status is None or request[3] == status))
+
+    def sent_count(self, kind, uid):
+        with self._lock:
+            return sum(1 for entry in self.sent if entry[0] == kind and entry[1] == uid)
 
     def sent_time(self, kind, uid):
         with self._lock:
