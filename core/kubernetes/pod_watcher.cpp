@@ -57,6 +57,7 @@ std::string pod_watch_path(const std::string &node_name, const std::string &reso
 PodWatcher::PodWatcher(ApiSettings settings, std::string node_name, std::vector<std::string> label_keys,
                        PodCache &cache)
     : node_name_(std::move(node_name)), cache_(cache), client_(settings), owner_client_(std::move(settings)),
+      health_(client_.settings().server, client_.settings().origin),
       owners_([this](const std::string &path) { return owner_client_.get(path, owner_timeout); }, max_owners),
       handler_(cache_, owners_, std::move(label_keys), [] { return boot_time_now_ns(); })
 {
@@ -104,6 +105,9 @@ void PodWatcher::lost(const std::string &why)
 bool PodWatcher::list()
 {
     auto response = client_.get(pod_list_path(node_name_), request_timeout);
+    if (!stopping_.load()) {
+        health_.record(response, "list the pods of node " + node_name_);
+    }
     if (!response) {
         lost("list: " + response.error());
         return false;
@@ -135,6 +139,7 @@ bool PodWatcher::watch()
         auto outcome = handler_.apply_event(line, detail);
         if (!received) {
             received = true;
+            health_.record(ApiResponse{200, {}}, "watch the pods of node " + node_name_);
             if (!connected_) {
                 spdlog::info("kubernetes: watching the pods of node {} again", node_name_);
                 connected_ = true;
@@ -152,6 +157,9 @@ bool PodWatcher::watch()
         return true;
     };
     auto response = client_.watch(pod_watch_path(node_name_, handler_.resource_version()), on_line);
+    if (!stopping_.load() && !relist && !(response && response->status == 200 && received)) {
+        health_.record(response, "watch the pods of node " + node_name_);
+    }
     if (relist) {
         need_list_ = true;
     } else if (!response) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/kubernetes/api_client.hpp"
+#include "core/kubernetes/api_health.hpp"
 #include "core/kubernetes/owner_resolver.hpp"
 #include "core/kubernetes/pod_cache.hpp"
 #include "core/kubernetes/pod_event_handler.hpp"
@@ -44,6 +45,10 @@ public:
     // The first list succeeded (from then on the cache says which pods exist).
     bool listed() const { return listed_.load(std::memory_order_acquire); }
 
+    // How the API server answered the last list or watch: for the statistics
+    // line. Any thread; a copy taken under a mutex, nothing else.
+    ApiStatus api_status() const { return health_.status(); }
+
 private:
     void run();
     bool list();
@@ -55,6 +60,7 @@ private:
     PodCache &cache_;
     ApiClient client_;       // the list and the watch
     ApiClient owner_client_; // owner lookups, from inside the watch's callback
+    ApiHealth health_;
     OwnerResolver owners_;
     PodEventHandler handler_;
     std::thread thread_;
