@@ -54,6 +54,12 @@ std::string pod_watch_path(const std::string &node_name, const std::string &reso
            "&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(watch_timeout_s);
 }
 
+ApiStatus probe_pod_access(const ApiSettings &settings, const std::string &node_name, std::chrono::seconds timeout)
+{
+    ApiClient client(settings);
+    return api_status_of(settings.server, client.get(pod_list_path(node_name) + "&limit=1", timeout));
+}
+
 PodWatcher::PodWatcher(ApiSettings settings, std::string node_name, std::vector<std::string> label_keys,
                        PodCache &cache)
     : node_name_(std::move(node_name)), cache_(cache), client_(settings), owner_client_(std::move(settings)),

@@ -31,6 +31,10 @@ std::string pod_list_path(const std::string &node_name);
 // The watch from @resource_version, with bookmarks.
 std::string pod_watch_path(const std::string &node_name, const std::string &resource_version);
 
+// One cheap request that needs what the watcher needs (list this node's
+// pods, limit=1), for `vigil check`: how the server answers it.
+ApiStatus probe_pod_access(const ApiSettings &settings, const std::string &node_name, std::chrono::seconds timeout);
+
 class PodWatcher {
 public:
     PodWatcher(ApiSettings settings, std::string node_name, std::vector<std::string> label_keys, PodCache &cache);
