@@ -1,12 +1,16 @@
 // `vigil check`: what this kernel offers, and which plugin programs can run on it.
 // Everything is probed for real (loaded and attached for a moment), never
-// guessed from the kernel version.
+// guessed from the kernel version. Also whether the Kubernetes API server, if
+// one is configured, answers the sensor's credentials.
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
 #include "core/cli/commands.hpp"
 #include "core/cli/loaded_config.hpp"
 #include "core/containers/cgroup_directory.hpp"
+#include "core/kubernetes/api_settings.hpp"
+#include "core/kubernetes/pod_watcher.hpp"
 #include "core/logging/logging.hpp"
 #include "core/plugins/detector_objects.hpp"
 #include "core/plugins/plugin_library.hpp"
@@ -41,6 +45,54 @@ bool print_object(const probes::ObjectSpec &spec, const probes::LoadSettings &se
                     program.reason.empty() ? "" : ": ", program.reason.c_str());
     }
     return !(*loaded)->missing_required();
+}
+
+// The API server the sensor would watch pods on, asked once what the watcher
+// asks (this node's pods, limit=1). Only reported: the sensor runs without it,
+// its alerts then carry no pod metadata.
+void print_kubernetes(const config::Config &config)
+{
+    // Short: a server that does not answer in this time would not serve the watcher well either.
+    constexpr std::chrono::seconds timeout{5};
+    std::printf("\nKubernetes API (pod metadata for alerts)\n");
+    auto api = kubernetes::resolve_api_settings(config.kubernetes, kubernetes::process_environment);
+    if (!api) {
+        std::printf("  unusable: %s (`vigil run` refuses this configuration)\n", api.error().c_str());
+        return;
+    }
+    if (!*api) {
+        std::printf("  not configured ([kubernetes] api_server = \"%s\"%s): alerts carry only what the cgroup path "
+                    "gives\n",
+                    config.kubernetes.api_server.c_str(),
+                    config.kubernetes.api_server == "auto" ? ", not in a cluster" : "");
+        return;
+    }
+    const auto &settings = **api;
+    auto node = node_name(config);
+    std::printf("  %-28s %s (%s)\n", "server", settings.server.c_str(), settings.origin.c_str());
+    auto status = kubernetes::probe_pod_access(settings, node, timeout);
+    auto label = "pods of node " + node;
+    auto detail = status.detail.empty() ? std::string() : ": " + status.detail;
+    using State = kubernetes::ApiStatus::State;
+    switch (status.state) {
+    case State::ok:
+        std::printf("  %-28s ok (listed with limit=1)\n", label.c_str());
+        break;
+    case State::refused:
+        std::printf("  %-28s refused: the API server refused the credentials: HTTP %ld %s from %s%s\n", label.c_str(),
+                    status.http_status, kubernetes::http_status_name(status.http_status), status.server.c_str(),
+                    detail.c_str());
+        std::printf("  %-28s alerts will go out without pod metadata (k8s.source \"unresolved\")\n", "");
+        break;
+    case State::unreachable:
+        std::printf("  %-28s unreachable: %s%s\n", label.c_str(), status.server.c_str(), detail.c_str());
+        break;
+    case State::failing:
+    case State::connecting:
+        std::printf("  %-28s failed: HTTP %ld from %s%s\n", label.c_str(), status.http_status, status.server.c_str(),
+                    detail.c_str());
+        break;
+    }
 }
 
 } // namespace
@@ -86,6 +138,7 @@ int check_command(const CommandOptions &options)
             std::printf("  %s %s\n", refusal.file.c_str(), refusal.reason.c_str());
         }
     }
+    print_kubernetes(*config);
     std::printf("\n%s\n", complete ? "Every required program has a working hook on this kernel."
                                    : "Some required programs have no working hook here: see above.");
     return complete ? 0 : 1;

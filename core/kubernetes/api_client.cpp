@@ -104,7 +104,14 @@ std::size_t ApiClient::on_data(char *data, std::size_t size, std::size_t count, 
 std::expected<ApiResponse, std::string> ApiClient::perform(Transfer &transfer)
 {
     auto *multi = static_cast<CURLM *>(multi_);
-    curl_multi_add_handle(multi, transfer.easy);
+    if (in_transfer_) {
+        // libcurl would answer CURLM_RECURSIVE_API_CALL, which reads as "Failed initialization".
+        return std::unexpected("a request from inside a transfer of the same client (libcurl cannot nest them)");
+    }
+    if (auto added = curl_multi_add_handle(multi, transfer.easy); added != CURLM_OK) {
+        return std::unexpected(std::string(curl_multi_strerror(added)));
+    }
+    in_transfer_ = true;
     CURLcode result = CURLE_OK;
     bool done = false;
     while (!done && !stopping()) {
@@ -125,6 +132,7 @@ std::expected<ApiResponse, std::string> ApiClient::perform(Transfer &transfer)
         }
     }
     curl_multi_remove_handle(multi, transfer.easy);
+    in_transfer_ = false;
     if (stopping()) {
         return std::unexpected("stopped");
     }

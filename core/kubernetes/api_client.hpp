@@ -2,6 +2,11 @@
 // a watch stream (one JSON event per line) until it ends. Used by the pod
 // watcher's thread only; stop() may be called from any other thread and ends
 // a transfer in progress at once (curl_multi_wakeup), not at the next byte.
+//
+// One transfer at a time: a watch's on_line runs inside libcurl's write
+// callback, where libcurl refuses any call on the same multi handle. A request
+// made from there must go through another ApiClient; on this one it fails at
+// once with an error that says so.
 #pragma once
 
 #include <atomic>
@@ -55,6 +60,7 @@ private:
     void *multi_ = nullptr; // CURLM*
     std::mutex multi_mutex_; // curl_multi_wakeup against destruction
     std::atomic<bool> stopping_{false};
+    bool in_transfer_ = false; // the owning thread's: a get or watch is in progress
 };
 
 } // namespace vigil::kubernetes

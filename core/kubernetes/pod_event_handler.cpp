@@ -106,6 +106,7 @@ WatchOutcome PodEventHandler::apply_event(std::string_view line, std::string &de
     }
     if (type == "DELETED") {
         cache_.remove(pod->uid, clock_());
+        owners_.forget(pod->uid);
     } else {
         owners_.resolve(*pod);
         cache_.upsert(std::move(*pod), clock_());

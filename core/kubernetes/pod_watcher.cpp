@@ -11,6 +11,8 @@ namespace vigil::kubernetes {
 namespace {
 
 constexpr std::chrono::seconds request_timeout{30};
+// An owner lookup holds up the watch stream it was made from: shorter.
+constexpr std::chrono::seconds owner_timeout{10};
 // Owner lookups (ReplicaSets, Jobs) remembered; a node rarely runs more.
 constexpr std::size_t max_owners = 4096;
 // The server closes a watch after this, and the watcher resumes at once: a
@@ -52,10 +54,17 @@ std::string pod_watch_path(const std::string &node_name, const std::string &reso
            "&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(watch_timeout_s);
 }
 
+ApiStatus probe_pod_access(const ApiSettings &settings, const std::string &node_name, std::chrono::seconds timeout)
+{
+    ApiClient client(settings);
+    return api_status_of(settings.server, client.get(pod_list_path(node_name) + "&limit=1", timeout));
+}
+
 PodWatcher::PodWatcher(ApiSettings settings, std::string node_name, std::vector<std::string> label_keys,
                        PodCache &cache)
-    : node_name_(std::move(node_name)), cache_(cache), client_(std::move(settings)),
-      owners_([this](const std::string &path) { return client_.get(path, request_timeout); }, max_owners),
+    : node_name_(std::move(node_name)), cache_(cache), client_(settings), owner_client_(std::move(settings)),
+      health_(client_.settings().server, client_.settings().origin),
+      owners_([this](const std::string &path) { return owner_client_.get(path, owner_timeout); }, max_owners),
       handler_(cache_, owners_, std::move(label_keys), [] { return boot_time_now_ns(); })
 {
 }
@@ -71,6 +80,7 @@ void PodWatcher::stop()
 {
     stopping_.store(true);
     client_.stop();
+    owner_client_.stop();
     {
         std::lock_guard lock(wait_mutex_);
     }
@@ -101,6 +111,9 @@ void PodWatcher::lost(const std::string &why)
 bool PodWatcher::list()
 {
     auto response = client_.get(pod_list_path(node_name_), request_timeout);
+    if (!stopping_.load()) {
+        health_.record(response, "list the pods of node " + node_name_);
+    }
     if (!response) {
         lost("list: " + response.error());
         return false;
@@ -132,6 +145,7 @@ bool PodWatcher::watch()
         auto outcome = handler_.apply_event(line, detail);
         if (!received) {
             received = true;
+            health_.record(ApiResponse{200, {}}, "watch the pods of node " + node_name_);
             if (!connected_) {
                 spdlog::info("kubernetes: watching the pods of node {} again", node_name_);
                 connected_ = true;
@@ -149,6 +163,9 @@ bool PodWatcher::watch()
         return true;
     };
     auto response = client_.watch(pod_watch_path(node_name_, handler_.resource_version()), on_line);
+    if (!stopping_.load() && !relist && !(response && response->status == 200 && received)) {
+        health_.record(response, "watch the pods of node " + node_name_);
+    }
     if (relist) {
         need_list_ = true;
     } else if (!response) {

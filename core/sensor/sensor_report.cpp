@@ -113,10 +113,12 @@ void Sensor::log_statistics(bool final) const
     auto alerts = pipeline_->statistics();
     auto outputs = describe_outputs(nullptr);
     spdlog::info("{} after {}s: rings [{}]; records {} malformed {}; processes {} (evicted {}); containers {}; "
-                 "alerts {} sent {} suppressed {} spool failures {}; outputs [{}]",
+                 "alerts {} sent {} suppressed {} spool failures {}; outputs [{}]; kubernetes {}",
                  final ? "final statistics" : "statistics", uptime_s, rings, router.records, router.malformed,
                  processes_->size(), processes_->evictions(), containers_->size(), alerts.submitted, alerts.sent,
-                 alerts.suppressed, alerts.spool_failures, outputs);
+                 alerts.suppressed, alerts.spool_failures, outputs,
+                 // A refused token shows here too, not only in the warning that may have scrolled away.
+                 pod_watcher_ ? pod_watcher_->api_status().text() : std::string("off"));
     if (audit_) {
         spdlog::info("audit events: {}", audit_->describe());
     }

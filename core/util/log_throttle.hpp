@@ -37,6 +37,14 @@ public:
         return suppressed;
     }
 
+    // Starts over, as if nothing was logged yet: the next line goes out at once.
+    void restart()
+    {
+        std::lock_guard lock(mutex_);
+        logged_once_ = false;
+        suppressed_ = 0;
+    }
+
 private:
     std::mutex mutex_;
     std::chrono::steady_clock::duration interval_;

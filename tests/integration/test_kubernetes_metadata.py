@@ -180,6 +180,65 @@ def test_dropped_stream_reconnects_and_later_pods_resolve(k8s_sensor, kube_api, 
     assert kube_api.list_count == lists
 
 
+def wait_until_sent_count(api, kind, uid, count, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while api.sent_count(kind, uid) < count:
+        assert time.monotonic() < deadline, f"the fake sent {api.sent_count(kind, uid)} {kind} of {uid}"
+        time.sleep(0.01)
+    time.sleep(0.2)  # the sensor reads the events
+
+
+def test_pods_first_seen_by_watch_get_their_cronjob_and_deployment(k8s_sensor, kube_api, injector_rootfs,
+                                                                   container_factory):
+    """Pods the sensor hears of only through the watch (it listed long
+    before): their owners are fetched from the API while the watch stream is
+    being read, once per owner however many events and pods refer to it."""
+    lists = kube_api.list_count
+    job_container = container_factory(rootfs=injector_rootfs, **CONTAINER_OPTIONS)
+    web_container = container_factory(rootfs=injector_rootfs, **CONTAINER_OPTIONS)
+    job_name = "report-29000000"
+    job_path = f"/apis/batch/v1/namespaces/shop/jobs/{job_name}"
+    replicaset_path = "/apis/apps/v1/namespaces/shop/replicasets/watched-5d8f7c9b6"
+    kube_api.add_owner("Job", "shop", job_name, controller=("CronJob", "report"))
+    kube_api.add_owner("ReplicaSet", "shop", "watched-5d8f7c9b6", controller=("Deployment", "watched"))
+
+    job_pod = pod_object(f"{job_name}-q8r4t", "shop", job_container.pod_uid, NODE,
+                         container_ids=[job_container.id], service_account="report-sa",
+                         labels={"app": "report", "team": "finance"}, owner=("Job", job_name))
+    web_pod = deployment_pod(web_container, "watched")
+    # Another pod of the same ReplicaSet, without a container of its own here.
+    sibling = pod_object("watched-5d8f7c9b6-m2n3b", "shop", secrets.token_hex(8), NODE,
+                         labels={"app": "watched"}, owner=("ReplicaSet", "watched-5d8f7c9b6"))
+    for pod in (job_pod, web_pod, sibling):
+        kube_api.add_pod(pod)
+    # Status updates, as the kubelet makes them while the containers start.
+    updates = 3
+    for _ in range(updates):
+        kube_api.modify_pod(job_pod)
+        kube_api.modify_pod(web_pod)
+    wait_until_sent_count(kube_api, "MODIFIED", job_container.pod_uid, updates)
+    wait_until_sent_count(kube_api, "MODIFIED", web_container.pod_uid, updates)
+    assert kube_api.list_count == lists  # heard of through the watch, not a list
+    fetched = {job_path: kube_api.count(job_path), replicaset_path: kube_api.count(replicaset_path)}
+    print(f"\nowner GETs that reached the API server after {1 + updates} events per pod: {fetched}", flush=True)
+
+    run_behaviour(job_container, "ptrace attach")
+    alert, _ = wait_for_alert_fast(k8s_sensor, job_container, timeout=10)
+    k8s = alert["k8s"]
+    assert k8s["source"] == "api", describe(alert)
+    assert k8s["pod"] == f"{job_name}-q8r4t", k8s
+    assert k8s["workload"]["kind"] == "CronJob" and k8s["workload"]["name"] == "report", k8s
+
+    run_behaviour(web_container, "ptrace attach")
+    alert, _ = wait_for_alert_fast(k8s_sensor, web_container, timeout=10)
+    assert_enriched(alert, web_container, "watched")
+
+    # Once per owner: not for each of the 1 + 3 events of each pod, nor for the sibling.
+    fetched = {job_path: kube_api.count(job_path), replicaset_path: kube_api.count(replicaset_path)}
+    assert fetched == {job_path: 1, replicaset_path: 1}, kube_api.requests[-20:]
+    assert not k8s_sensor.stderr_lines_with("Failed initialization")
+
+
 def test_replicaset_not_readable_falls_back_to_the_name(k8s_sensor, kube_api, injector_rootfs, container_factory):
     container = container_factory(rootfs=injector_rootfs, **CONTAINER_OPTIONS)
     kube_api.add_pod(deployment_pod(container, "noaccess"))  # no ReplicaSet served: 404

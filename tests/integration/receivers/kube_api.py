@@ -10,7 +10,9 @@ Served:
 - `GET /api/v1/pods?fieldSelector=spec.nodeName=<node>`: a PodList
   `{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion"},"items"}`
   of the pods on that node. Any other fieldSelector: 400 (a sensor must not
-  list the cluster's pods).
+  list the cluster's pods). `limit=<n>` (a non-negative integer, else
+  400) returns at most n items, with `metadata.continue` and
+  `remainingItemCount` when more are left, as a paged list does.
 - The same with `watch=1` (or `true`) and `resourceVersion=<rv>`: a chunked
   stream of `{"type","object"}` lines, one per change after rv (ADDED,
   MODIFIED, DELETED), and BOOKMARK events (only with
@@ -23,14 +25,18 @@ Served:
   else 404 with a Status.
 - Every request needs `Authorization: Bearer <token>` (401 Status
   otherwise); the token is read from `token_file` at each request, so a test
-  can rotate it.
+  can rotate it, or hand the sensor `wrong_token_file()` to be refused.
+- `deny(*resources)` takes the permission to pods, replicasets or jobs away
+  from the token: 403 with the Status the API's RBAC check gives ("pods is
+  forbidden: User ... cannot list resource ..."), for every verb.
 
 Failures on demand: `expire_watches()` (the next watch gets the 410 ERROR
 event), `gone_next_watch()` (answered with HTTP 410 instead),
 `drop_streams()` (cuts every open watch mid-stream, without the final chunk),
 `refuse_watches(count)` (503 for the next watches).
-Record: `requests` (method, path, query, status), `watch_count`,
-`list_count`, `sent` (type, uid, time.monotonic() when written), `errors`.
+Record: `requests` (method, path, query, status), `count(path)`,
+`watch_count`, `list_count`, `sent` (type, uid, time.monotonic() when
+written), `errors`.
 """
 
 import json
@@ -47,6 +53,8 @@ from urllib.parse import parse_qs, urlsplit
 from .tls import make_tls_files
 
 HOST = "127.0.0.1"
+# Who the fake's token belongs to, for the messages of 403 answers.
+USER = "system:serviceaccount:vigil:vigil"
 
 
 def status_object(code, reason, message):
@@ -59,7 +67,8 @@ def pod_object(name, namespace, uid, node, container_ids=(), service_account="de
     """A pod as the API serves it. owner: (kind, name) of its controller."""
     metadata = {"name": name, "namespace": namespace, "uid": uid, "labels": dict(labels or {})}
     if owner:
-        metadata["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": owner[0], "name": owner[1],
+        api_version = "batch/v1" if owner[0] == "Job" else "apps/v1"
+        metadata["ownerReferences"] = [{"apiVersion": api_version, "kind": owner[0], "name": owner[1],
                                         "uid": secrets.token_hex(8), "controller": True,
                                         "blockOwnerDeletion": True}]
     return {"kind": "Pod", "apiVersion": "v1", "metadata": metadata,
@@ -87,6 +96,7 @@ class KubeApiReceiver:
         self._expire_next = False
         self._gone_http = False
         self._refuse_watches = 0
+        self._denied = set()      # resources the token may not use
         self._drop_generation = 0
         self._closing = False
         self.requests = []
@@ -215,6 +225,27 @@ class KubeApiReceiver:
         with self._lock:
             self._refuse_watches = count
 
+    def deny(self, *resources):
+        """RBAC without these resources ("pods", "replicasets", "jobs") for the token."""
+        with self._lock:
+            self._denied.update(resources)
+
+    def wrong_token_file(self):
+        """A token file whose token the fake does not accept."""
+        path = Path(self._tls.directory) / f"wrong-token-{secrets.token_hex(4)}"
+        path.write_text(secrets.token_hex(16) + "\n")
+        return path
+
+    def count(self, path, status=None):
+        """How many requests were made for path (with that answer, if given)."""
+        with self._lock:
+            return sum(1 for request in self.requests
+                       if request[1] == path and (status is None or request[3] == status))
+
+    def sent_count(self, kind, uid):
+        with self._lock:
+            return sum(1 for entry in self.sent if entry[0] == kind and entry[1] == uid)
+
     def sent_time(self, kind, uid):
         with self._lock:
             for entry in self.sent:
@@ -263,6 +294,10 @@ class _Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != f"Bearer {token}":
                 self._record(split, query, 401)
                 return self._json(401, status_object(401, "Unauthorized", "Unauthorized"))
+            denied = self._forbidden(split.path, query)
+            if denied:
+                self._record(split, query, 403)
+                return self._json(403, denied)
             if split.path == "/api/v1/pods":
                 return self._pods(split, query)
             with fake._lock:
@@ -278,6 +313,29 @@ class _Handler(BaseHTTPRequestHandler):
             fake.errors.append(traceback.format_exc())
             self.close_connection = True
 
+    def _forbidden(self, path, query):
+        """The Status of RBAC's refusal, if the token may not do this."""
+        parts = path.strip("/").split("/")
+        if parts[:3] == ["api", "v1", "pods"]:
+            verb = "watch" if query.get("watch") in ("1", "true") else "list"
+            resource, group, name, namespace = "pods", "", None, None
+        elif len(parts) == 7 and parts[0] == "apis" and parts[3] == "namespaces":
+            verb, resource, group, name, namespace = "get", parts[5], parts[1], parts[6], parts[4]
+        else:
+            return None
+        with self.fake._lock:
+            if resource not in self.fake._denied:
+                return None
+        qualified = f"{resource}.{group}" if group else resource
+        subject = f'{qualified} "{name}"' if name else qualified
+        scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
+        status = status_object(403, "Forbidden",
+                               f'{subject} is forbidden: User "{USER}" cannot {verb} resource "{resource}" '
+                               f'in API group "{group}" {scope}')
+        status["details"] = {"kind": resource, "group": group} if not name else \
+            {"name": name, "kind": resource, "group": group}
+        return status
+
     def _pods(self, split, query):
         fake = self.fake
         if query.get("fieldSelector") != f"spec.nodeName={fake.node_name}":
@@ -286,11 +344,20 @@ class _Handler(BaseHTTPRequestHandler):
                                                  f"expected fieldSelector spec.nodeName={fake.node_name}, got "
                                                  f"{query.get('fieldSelector')!r}"))
         if query.get("watch") not in ("1", "true"):
+            limit = query.get("limit", "0") or "0"
+            if not limit.isdigit():
+                self._record(split, query, 400)
+                return self._json(400, status_object(400, "BadRequest", f"invalid limit {limit!r}"))
+            limit = int(limit)
             with fake._lock:
                 fake.list_count += 1
                 items = [pod for pod in fake._pods.values() if pod["spec"]["nodeName"] == fake.node_name]
                 body = {"kind": "PodList", "apiVersion": "v1",
                         "metadata": {"resourceVersion": str(fake._rv)}, "items": items}
+                if 0 < limit < len(items):
+                    body["items"] = items[:limit]
+                    body["metadata"]["continue"] = secrets.token_urlsafe(12)
+                    body["metadata"]["remainingItemCount"] = len(items) - limit
             self._record(split, query, 200)
             return self._json(200, body)
         return self._watch(split, query)
