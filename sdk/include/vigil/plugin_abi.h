@@ -39,6 +39,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* enum vigil_event_kind (VIGIL_KIND_*): the event kinds, shared with the BPF side's bpf/event.h. */
+#include <vigil/event_kinds.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -170,7 +173,8 @@ struct vigil_plugin_descriptor {
 	uint32_t technique_count;
 	const struct vigil_config_key *config_keys; /* static */
 	uint32_t config_key_count;
-	const uint16_t *subscribed_kinds; /* static: core event kinds it wants (its own rings always reach it) */
+	/* static: the core kinds it wants (VIGIL_KIND_*, below VIGIL_KIND_PLUGIN_BASE); its own rings always reach it */
+	const uint16_t *subscribed_kinds;
 	uint32_t subscribed_kind_count;
 	const struct vigil_bpf_object *bpf_objects; /* static */
 	uint32_t bpf_object_count;
@@ -327,7 +331,7 @@ struct vigil_raised_alert {
 /* One event, after the sensor decoded its header and resolved its context. */
 struct vigil_event {
 	uint32_t struct_size;
-	uint32_t kind;
+	uint32_t kind;      /* enum vigil_event_kind, or the plugin's own kind */
 	const void *record; /* call: the raw record, starting with struct vigil_event_header */
 	uint32_t record_size;
 	const struct vigil_process *process;     /* call: the acting process, or NULL if unknown */
