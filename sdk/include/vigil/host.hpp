@@ -204,8 +204,7 @@ public:
     // from the API server, not from this node's kernel.
     const vigil_audit_event *audit() const
     {
-        constexpr auto end = offsetof(vigil_event, audit) + sizeof(vigil_event::audit);
-        if (event_->struct_size < end || event_->kind != VIGIL_KIND_AUDIT_EVENT) {
+        if (!VIGIL_HAS_FIELD(event_, vigil_event, audit) || event_->kind != VIGIL_KIND_AUDIT_EVENT) {
             return nullptr;
         }
         return event_->audit;
@@ -217,8 +216,7 @@ public:
     // alert names its own subject.
     const vigil_raised_alert *raised_alert() const
     {
-        constexpr auto end = offsetof(vigil_event, alert) + sizeof(vigil_event::alert);
-        if (event_->struct_size < end || event_->kind != VIGIL_KIND_ALERT_RAISED) {
+        if (!VIGIL_HAS_FIELD(event_, vigil_event, alert) || event_->kind != VIGIL_KIND_ALERT_RAISED) {
             return nullptr;
         }
         return event_->alert;
