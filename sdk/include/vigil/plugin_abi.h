@@ -9,13 +9,17 @@
  *    sizeof() as that side was compiled. A reader never touches a field that
  *    lies beyond the struct_size it was given; missing fields read as zero.
  *  - Structs and function tables are only ever appended to. Nothing is
- *    reordered, removed or inserted in the middle.
+ *    reordered, removed or inserted in the middle, and nothing changes size.
+ *    tests/unit/sdk/abi_layout_test.cpp holds every field's offset and size
+ *    and each struct's size at every minor, and fails on any other change.
  *  - Arrays of structs are stepped through by their first element's
  *    struct_size, so their element type can grow too.
  *  - VIGIL_ABI_MAJOR changes only when an incompatible change is unavoidable;
  *    the sensor refuses a plugin whose major differs from its own. MINOR grows
- *    with every append; a plugin built against a newer minor still loads, and
- *    checks the host's minor before calling host functions newer than it.
+ *    with every append; a plugin built against a newer minor still loads.
+ *    Whether a field (a host function, say) is there is told by the
+ *    struct_size given with it, not by the minor: VIGIL_HAS_FIELD in C++
+ *    (<vigil/abi_support.hpp>), struct_size >= VIGIL_SIZE_THROUGH() in C.
  *
  * Loading: the sensor dlopens the plugin and calls its one exported entry
  * point, VIGIL_PLUGIN_ENTRY_SYMBOL. Before anything else, it checks the
@@ -424,7 +428,8 @@ struct vigil_host_api {
 	/*
 	 * call: the process that pid namespace @pid_ns (an inode number) calls
 	 * @ns_tgid, e.g. the target of a ptrace() made inside a container; NULL if
-	 * unknown.
+	 * unknown. Appended within 1.0: the first 1.0 hosts lack it, so test for
+	 * it (VIGIL_HAS_FIELD) whatever abi_minor says.
 	 */
 	const struct vigil_process *(*find_process_in_namespace)(void *context, uint32_t pid_ns, uint32_t ns_tgid);
 	/* ABI 1.1: the node's names, paths and namespaces. Never NULL. */
@@ -515,6 +520,52 @@ struct vigil_plugin_hooks {
 
 /* The entry point's type. */
 typedef const struct vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
+
+/* ------------------------------------------------------------------------- */
+/* Sizes at each minor                                                        */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * The size of @type up to the end of @field: a struct_size at least this
+ * holds @field. (In C++, VIGIL_HAS_FIELD of <vigil/abi_support.hpp> tests it.)
+ */
+#define VIGIL_SIZE_THROUGH(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/*
+ * VIGIL_<STRUCT>_SIZE_1_<minor>: a struct's size up to its last field of
+ * that minor, given for the minor that introduced the struct and for each
+ * minor that appended to it; a minor in between has the latest size below
+ * it. A struct_size at least this holds every field that minor had.
+ * tests/unit/sdk/abi_layout_test.cpp freezes them with every field's offset
+ * and size; appending a field adds a line here, and changes none.
+ */
+#define VIGIL_ATTACK_REF_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_attack_ref, name)
+#define VIGIL_CONFIG_KEY_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_config_key, doc)
+#define VIGIL_BPF_PROGRAM_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_bpf_program, flags)
+#define VIGIL_BPF_OBJECT_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_bpf_object, ring_buffer_count)
+#define VIGIL_ROUTE_SIZE_1_2 VIGIL_SIZE_THROUGH(struct vigil_route, exclude_rule_count)
+#define VIGIL_PLUGIN_DESCRIPTOR_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_plugin_descriptor, hooks)
+#define VIGIL_PLUGIN_DESCRIPTOR_SIZE_1_2 VIGIL_SIZE_THROUGH(struct vigil_plugin_descriptor, default_route)
+#define VIGIL_CONFIG_VIEW_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_config_view, get_list_item)
+#define VIGIL_BPF_SETUP_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_bpf_setup, set_constant)
+#define VIGIL_PROCESS_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_process, cmdline)
+#define VIGIL_CONTAINER_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_container, cgroup_path)
+#define VIGIL_AUDIT_EVENT_SIZE_1_4 VIGIL_SIZE_THROUGH(struct vigil_audit_event, raw_json_size)
+#define VIGIL_RAISED_ALERT_SIZE_1_5 VIGIL_SIZE_THROUGH(struct vigil_raised_alert, finding_key)
+#define VIGIL_EVENT_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_event, container)
+#define VIGIL_EVENT_SIZE_1_4 VIGIL_SIZE_THROUGH(struct vigil_event, audit)
+#define VIGIL_EVENT_SIZE_1_5 VIGIL_SIZE_THROUGH(struct vigil_event, alert)
+#define VIGIL_EVIDENCE_FIELD_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_evidence_field, list_count)
+#define VIGIL_ALERT_REQUEST_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_alert_request, dedup_key)
+#define VIGIL_HOST_INFO_SIZE_1_1 VIGIL_SIZE_THROUGH(struct vigil_host_info, net_ns)
+/* The first 1.0 hosts ended at now_ns: find_process_in_namespace came within 1.0, so test for it. */
+#define VIGIL_HOST_API_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_host_api, find_process_in_namespace)
+#define VIGIL_HOST_API_SIZE_1_1 VIGIL_SIZE_THROUGH(struct vigil_host_api, host_info)
+#define VIGIL_ALERT_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_alert, repeat_count)
+#define VIGIL_ALERT_SIZE_1_3 VIGIL_SIZE_THROUGH(struct vigil_alert, finding_key)
+#define VIGIL_BUFFER_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_buffer, append)
+#define VIGIL_SEND_RESULT_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_send_result, reason)
+#define VIGIL_PLUGIN_HOOKS_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_plugin_hooks, send)
 
 #ifdef __cplusplus
 }
