@@ -33,6 +33,19 @@ inline std::string_view finding_key(const vigil_alert &alert)
     return alert.finding_key;
 }
 
+// Whether @alert's subject is in a container. The host passes NULL for none
+// here, "" elsewhere (plugin_abi.h, "No container"): either reads as none.
+inline bool in_container(const vigil_alert &alert)
+{
+    return in_container(alert.container_id);
+}
+
+// @alert's container id; "" for none.
+inline std::string_view container_id(const vigil_alert &alert)
+{
+    return in_container(alert.container_id) ? std::string_view(alert.container_id) : std::string_view();
+}
+
 // The host-owned buffer a request is formatted into.
 class Request {
 public:

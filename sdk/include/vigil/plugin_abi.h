@@ -36,6 +36,14 @@
  *  - "host": the sensor's; valid from init until destroy returns.
  * The side that receives a pointer never frees it.
  *
+ * No container: a host process, or one whose cgroup the sensor did not
+ * resolve to a container. A container id that is NULL or "" and a NULL
+ * vigil_container pointer all mean it, and a reader treats them alike (in
+ * C++: vigil::in_container()). What the host passes stays as plugins built
+ * before this rule know it: NULL in vigil_alert.container_id, "" in
+ * vigil_raised_alert.container_id (none of its strings is NULL), and NULL
+ * for vigil_event.container and from find_container.
+ *
  * Hooks say whether they are required: the sensor refuses a plugin that
  * leaves a required hook NULL. Every host function is set (those newer than
  * 1.0 only when struct_size holds them).
@@ -344,7 +352,7 @@ struct vigil_raised_alert {
 	uint32_t technique_count;
 	uint32_t pid;            /* the subject process; 0 when none */
 	const char *exe;
-	const char *container_id;     /* "" for a host process */
+	const char *container_id;     /* "" for none (see "No container" above) */
 	const char *pod_uid;          /* "" when not a pod's */
 	const char *pod_namespace;    /* from the Kubernetes API; "" without one */
 	const char *pod_name;
@@ -362,7 +370,7 @@ struct vigil_event {
 	const void *record; /* call: the raw record, starting with struct vigil_event_header */
 	uint32_t record_size;
 	const struct vigil_process *process;     /* call: the acting process, or NULL if unknown */
-	const struct vigil_container *container; /* call: NULL for host processes */
+	const struct vigil_container *container; /* call: NULL for none (see "No container" above) */
 	/* ABI 1.4. call: the audit event for VIGIL_KIND_AUDIT_EVENT; NULL for every other kind. */
 	const struct vigil_audit_event *audit;
 	/* ABI 1.5. call: the alert for VIGIL_KIND_ALERT_RAISED; NULL for every other kind. */
@@ -452,7 +460,7 @@ struct vigil_host_api {
 	 */
 	uint32_t (*process_ancestry)(void *context, uint32_t tgid, const struct vigil_process **ancestors,
 				     uint32_t capacity);
-	/* call: NULL for a host cgroup or one not resolved */
+	/* call: NULL for a host cgroup or one not resolved (see "No container" above) */
 	const struct vigil_container *(*find_container)(void *context, uint64_t cgroup_id);
 	/* Registers a counter named "<plugin>_<name>"; returns its handle. @name and @help: call, or NULL. */
 	uint32_t (*metric_register)(void *context, const char *name, const char *help);
@@ -493,7 +501,7 @@ struct vigil_alert {
 	uint32_t technique_count;
 	uint32_t pid;             /* the subject process; 0 when none */
 	const char *exe;          /* "" when no process */
-	const char *container_id; /* NULL for a host process */
+	const char *container_id; /* NULL for none (see "No container" above) */
 	const char *pod_uid;      /* NULL when unknown */
 	const char *node;
 	uint64_t repeat_count;    /* > 0 on the summary of repeats the dedup window held back */
