@@ -7,8 +7,6 @@
 namespace vigil::plugins {
 namespace {
 
-constexpr std::size_t version_fields_end = offsetof(vigil_plugin_descriptor, abi_minor) + sizeof(uint32_t);
-
 bool valid_name(std::string_view name)
 {
     if (name.empty() || name.size() > 64) {
@@ -152,7 +150,7 @@ std::expected<PluginDescriptor, std::string> read_descriptor(const vigil_plugin_
     if (raw == nullptr) {
         return std::unexpected(std::string("the entry point returned no descriptor"));
     }
-    if (raw->struct_size < version_fields_end) {
+    if (!VIGIL_HAS_FIELD(raw, vigil_plugin_descriptor, abi_minor)) {
         return std::unexpected("descriptor too small to hold an ABI version (" + std::to_string(raw->struct_size) +
                                " bytes)");
     }

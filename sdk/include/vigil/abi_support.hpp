@@ -9,10 +9,17 @@
 
 // True when @object (a pointer to a size-prefixed ABI struct) is large enough to hold @field:
 // the way to use a field that a newer minor version appended.
-#define VIGIL_HAS_FIELD(object, type, field)                                                                          \
-    ((object) != nullptr && (object)->struct_size >= offsetof(type, field) + sizeof(((type *)nullptr)->field))
+#define VIGIL_HAS_FIELD(object, type, field)                                                                           \
+    ::vigil::abi_reaches((object), offsetof(type, field) + sizeof(((type *)nullptr)->field))
 
 namespace vigil {
+
+// VIGIL_HAS_FIELD's test: @object is not null and its struct_size reaches @end. A function,
+// so that the null test is on a pointer parameter, also when the caller has a reference.
+template <class T> constexpr bool abi_reaches(const T *object, std::size_t end)
+{
+    return object != nullptr && object->struct_size >= end;
+}
 
 // The i-th element of an array of size-prefixed structs, stepped by the first element's size.
 template <class T>

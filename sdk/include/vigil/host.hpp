@@ -11,6 +11,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <vigil/abi_support.hpp>
@@ -18,6 +19,29 @@
 #include <vigil/plugin_abi.h>
 
 namespace vigil {
+
+// No container (plugin_abi.h, "No container"): a NULL or "" container id and a
+// NULL vigil_container all mean a host process, or one whose cgroup the sensor
+// did not resolve. The host passes NULL in some places and "" in others; these
+// treat both alike, so a plugin need not know which.
+inline bool in_container(const char *container_id)
+{
+    return container_id != nullptr && container_id[0] != '\0';
+}
+inline bool in_container(const vigil_container *container)
+{
+    return container != nullptr && in_container(container->id);
+}
+inline bool in_container(const vigil_raised_alert &alert)
+{
+    return in_container(alert.container_id);
+}
+
+// The container id of another detector's alert (ABI 1.5); "" for none.
+inline std::string_view container_id(const vigil_raised_alert &alert)
+{
+    return in_container(alert.container_id) ? std::string_view(alert.container_id) : std::string_view();
+}
 
 // A counter registered with the sensor's metrics.
 class Counter {
@@ -183,8 +207,9 @@ public:
     uint32_t kind() const { return event_->kind; }
     const vigil_event_header &header() const { return *static_cast<const vigil_event_header *>(event_->record); }
     const vigil_process *process() const { return event_->process; }
-    const vigil_container *container() const { return event_->container; }
-    bool in_container() const { return event_->container != nullptr; }
+    // The acting process's container; nullptr for none (vigil::in_container()).
+    const vigil_container *container() const { return in_container() ? event_->container : nullptr; }
+    bool in_container() const { return vigil::in_container(event_->container); }
 
     // Who acted, for a summary: the executable the sensor knows, else the thread's name.
     std::string actor_name() const
@@ -204,8 +229,7 @@ public:
     // from the API server, not from this node's kernel.
     const vigil_audit_event *audit() const
     {
-        constexpr auto end = offsetof(vigil_event, audit) + sizeof(vigil_event::audit);
-        if (event_->struct_size < end || event_->kind != VIGIL_KIND_AUDIT_EVENT) {
+        if (!VIGIL_HAS_FIELD(event_, vigil_event, audit) || event_->kind != VIGIL_KIND_AUDIT_EVENT) {
             return nullptr;
         }
         return event_->audit;
@@ -217,8 +241,7 @@ public:
     // alert names its own subject.
     const vigil_raised_alert *raised_alert() const
     {
-        constexpr auto end = offsetof(vigil_event, alert) + sizeof(vigil_event::alert);
-        if (event_->struct_size < end || event_->kind != VIGIL_KIND_ALERT_RAISED) {
+        if (!VIGIL_HAS_FIELD(event_, vigil_event, alert) || event_->kind != VIGIL_KIND_ALERT_RAISED) {
             return nullptr;
         }
         return event_->alert;

@@ -19,6 +19,7 @@
 #include <span>
 #include <string_view>
 
+#include <vigil/abi_support.hpp>
 #include <vigil/detector.hpp>
 
 namespace vigil {
@@ -26,11 +27,23 @@ namespace vigil {
 // What makes @alert the same finding as another (ABI 1.3), or "" from an older host.
 inline std::string_view finding_key(const vigil_alert &alert)
 {
-    constexpr auto needed = offsetof(vigil_alert, finding_key) + sizeof(alert.finding_key);
-    if (alert.struct_size < needed || alert.finding_key == nullptr) {
+    if (!VIGIL_HAS_FIELD(&alert, vigil_alert, finding_key) || alert.finding_key == nullptr) {
         return {};
     }
     return alert.finding_key;
+}
+
+// Whether @alert's subject is in a container. The host passes NULL for none
+// here, "" elsewhere (plugin_abi.h, "No container"): either reads as none.
+inline bool in_container(const vigil_alert &alert)
+{
+    return in_container(alert.container_id);
+}
+
+// @alert's container id; "" for none.
+inline std::string_view container_id(const vigil_alert &alert)
+{
+    return in_container(alert.container_id) ? std::string_view(alert.container_id) : std::string_view();
 }
 
 // The host-owned buffer a request is formatted into.
