@@ -125,6 +125,12 @@ private:
         if (plugin_.hooks().on_event == nullptr) {
             throw std::logic_error("the plugin has no on_event hook");
         }
+        // Alerts raised meanwhile may name this event; after it returns, the pointer is stale.
+        services_.set_current_event(&event);
+        struct Clear {
+            FakeServices &services;
+            ~Clear() { services.set_current_event(nullptr); }
+        } clear{services_};
         return plugin_.hooks().on_event(instance_, &event);
     }
 

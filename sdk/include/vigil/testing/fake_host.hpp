@@ -22,15 +22,14 @@
 //   raised.rule = "escape.release_agent_write";
 //   host.deliver_alert(raised);
 //   CHECK(host.alerts().at(0).rule == "mine.something");
-//   CHECK(host.problems().empty());                     // no alert refused
+//   CHECK(host.problems().empty());                     // no refusal, no lint
 //
 // What it does like the sensor: it checks the descriptor's struct_size and
 // abi_major before anything else; gives every declared option a value (its
 // default, parsed from the TOML literal, unless the test set another);
 // resolves an event's process and container from the tables the test fills;
-// and copies every alert, refusing (with -EINVAL, and a line in problems())
-// one the sensor would refuse: a rule id outside "<plugin>.", a tactic or
-// technique the descriptor does not declare, a malformed evidence field.
+// copies every alert as the sensor does, refusing only what the sensor
+// refuses and recording the rest of what is wrong as lint.
 //
 // What it does not do: load BPF objects (configure_bpf only records the
 // constants set), drive an output plugin's format and send, or parse TOML
@@ -42,7 +41,7 @@
 //   option_literals.hpp    option values, and the TOML literals of their defaults
 //   fake_options.hpp       the options init reads (struct vigil_config_view)
 //   fake_tables.hpp        the process and container tables a test fills
-//   alert_capture.hpp      emit_alert: each alert checked and copied
+//   alert_capture.hpp      emit_alert: the sensor's copy of an alert, its refusals and lint
 //   fake_services.hpp      the host services (struct vigil_host_api)
 //   event_feed.hpp         records, audit events and raised alerts as on_event receives them
 //   detector_driver.hpp    configure_bpf, on_event and on_tick, as the event thread calls them
@@ -194,8 +193,10 @@ public:
     const std::vector<RecordedAlert> &alerts() const { return services_.capture().alerts(); }
     void clear_alerts() { services_.capture().clear(); }
     const std::vector<RecordedLog> &logs() const { return services_.logs(); }
-    // Misuse of the ABI the host noticed: refused alerts, unknown BPF objects,
-    // unregistered metrics...; empty for a correct plugin.
+    // What the sensor would have accepted but warned about, clamped, cut or dropped in an alert.
+    const std::vector<std::string> &lint() const { return services_.capture().lint(); }
+    // Misuse of the ABI the host noticed: refused alerts, alert lint, unknown
+    // BPF objects, unregistered metrics...; empty for a correct plugin.
     const std::vector<std::string> &problems() const { return services_.problems(); }
     // A counter's value by its full name "<plugin>_<name>"; 0 if never added to.
     uint64_t metric(const std::string &name) const { return services_.metric(name); }

@@ -55,9 +55,13 @@ public:
     void set_now(uint64_t now_ns) { now_ns_ = now_ns; }
     void set_host_facts(HostFacts facts) { host_facts_ = std::move(facts); }
 
+    // The event on_event is handling, or nullptr: the only one whose process
+    // and container the sensor gives an alert that names it.
+    void set_current_event(const vigil_event *event) { current_event_ = event; }
+
     const std::vector<RecordedLog> &logs() const { return logs_; }
-    // Misuse of the ABI the host noticed (refused alerts, unknown BPF objects,
-    // unregistered metrics...); empty for a correct plugin.
+    // Misuse of the ABI the host noticed (refused alerts, alert lint, unknown
+    // BPF objects, unregistered metrics...); empty for a correct plugin.
     const std::vector<std::string> &problems() const { return problems_; }
     void note_problem(std::string problem) { problems_.push_back(std::move(problem)); }
 
@@ -90,7 +94,8 @@ private:
             self(context)->logs_.push_back({level, message != nullptr ? message : ""});
         };
         api_.emit_alert = [](void *context, const vigil_alert_request *alert) {
-            return self(context)->capture_.capture(alert);
+            auto *host = self(context);
+            return host->capture_.capture(alert, host->current_event_);
         };
         api_.find_process = [](void *context, uint32_t tgid) { return self(context)->tables_.find_process(tgid); };
         api_.process_ancestry = [](void *context, uint32_t tgid, const vigil_process **ancestors, uint32_t capacity) {
@@ -139,6 +144,7 @@ private:
     uint64_t now_ns_ = 1'000'000'000;
     HostFacts host_facts_;
     vigil_host_info host_info_{};
+    const vigil_event *current_event_ = nullptr;
     vigil_host_api api_{};
 };
 
