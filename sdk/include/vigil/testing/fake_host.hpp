@@ -24,15 +24,25 @@
 //   CHECK(host.alerts().at(0).rule == "mine.something");
 //   CHECK(host.problems().empty());                     // no refusal, no lint
 //
+// An output:
+//
+//   vigil::testing::FakeHost host(PLUGIN_PATH);
+//   REQUIRE(host.start() == 0);
+//   vigil::testing::SampleAlert sample;
+//   auto alert = sample.view();
+//   auto delivery = host.format_and_send({&alert});    // format, then send
+//   CHECK(delivery.result.status == VIGIL_SEND_OK);
+//
 // What it does like the sensor: it checks the descriptor's struct_size and
 // abi_major before anything else; gives every declared option a value (its
 // default, parsed from the TOML literal, unless the test set another);
 // resolves an event's process and container from the tables the test fills;
 // copies every alert as the sensor does, refusing only what the sensor
-// refuses and recording the rest of what is wrong as lint.
+// refuses and recording the rest of what is wrong as lint; and formats and
+// sends an output's batches as a delivery thread does.
 //
 // What it does not do: load BPF objects (configure_bpf only records the
-// constants set), drive an output plugin's format and send, or parse TOML
+// constants set), queue, batch or retry alerts for an output, or parse TOML
 // beyond the literals defaults use: true/false, integers, floats, "strings"
 // and 'strings', and ["lists", "of", "strings"].
 //
@@ -45,9 +55,11 @@
 //   fake_services.hpp      the host services (struct vigil_host_api)
 //   event_feed.hpp         records, audit events and raised alerts as on_event receives them
 //   detector_driver.hpp    configure_bpf, on_event and on_tick, as the event thread calls them
+//   output_driver.hpp      format and send, as a delivery thread calls them
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <span>
@@ -68,6 +80,7 @@
 #include <vigil/testing/fake_services.hpp>
 #include <vigil/testing/fake_tables.hpp>
 #include <vigil/testing/option_literals.hpp>
+#include <vigil/testing/output_driver.hpp>
 #include <vigil/testing/plugin_under_test.hpp>
 #include <vigil/testing/sample_alert.hpp>
 
@@ -82,7 +95,7 @@ public:
     // Loads the plugin at @plugin_path and checks its descriptor; throws std::runtime_error if it cannot.
     explicit FakeHost(const std::string &plugin_path)
         : plugin_(plugin_path), options_(plugin_.config_keys()), services_(plugin_),
-          detector_(plugin_, instance_, services_)
+          detector_(plugin_, instance_, services_), output_(plugin_, instance_, services_)
     {
     }
 
@@ -144,6 +157,8 @@ public:
         return plugin_.hooks().init(services_.api(), options_.view(), &instance_);
     }
     bool started() const { return instance_ != nullptr; }
+    // The instance init made, for handing the plugin to a real delivery thread; nullptr before start.
+    void *instance() const { return instance_; }
 
     // ---- a detector's hooks (DetectorDriver, EventFeed) ---------------------
 
@@ -187,6 +202,23 @@ public:
     // Sets the clock to @now_ns and calls on_tick.
     void tick(uint64_t now_ns) { detector_.tick(now_ns); }
 
+    // ---- an output's hooks (OutputDriver) ----------------------------------
+
+    // format alone: the request it wrote and how many alerts it took.
+    FormattedRequest format(std::span<const vigil_alert *const> alerts) { return output_.format(alerts); }
+    FormattedRequest format(std::initializer_list<const vigil_alert *> alerts) { return output_.format(alerts); }
+    // send alone, of a request the test wrote or sends again.
+    vigil_send_result send(std::string_view request) { return output_.send(request); }
+    // format, then send when format succeeded: one pass of a delivery thread.
+    OutputDelivery format_and_send(std::span<const vigil_alert *const> alerts)
+    {
+        return output_.format_and_send(alerts);
+    }
+    OutputDelivery format_and_send(std::initializer_list<const vigil_alert *> alerts)
+    {
+        return output_.format_and_send(alerts);
+    }
+
     // ---- what the plugin did (AlertCapture, FakeServices) -------------------
 
     std::vector<RecordedAlert> &alerts() { return services_.capture().alerts(); }
@@ -208,6 +240,7 @@ private:
     FakeServices services_;
     void *instance_ = nullptr;
     DetectorDriver detector_;
+    OutputDriver output_;
 };
 
 } // namespace vigil::testing
