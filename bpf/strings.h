@@ -35,4 +35,30 @@ static __always_inline bool vigil_bytes_equal(const char *a, const char *b, unsi
 		match__;                                                                                               \
 	})
 
+/*
+ * Reads the decimal number of 1 to 10 digits at index @at of @buffer, whose
+ * @capacity is a power of two, into @value (the <pid> of "/proc/<pid>/...");
+ * returns the index after it, or -1 when no digit is there. Indexes are
+ * masked by the capacity only to show the verifier they stay in bounds.
+ */
+static __always_inline int vigil_skip_number(const char *buffer, int capacity, int at, __u32 *value)
+{
+	__u32 number = 0;
+	int digits = 0;
+
+#pragma unroll
+	for (int i = 0; i < 10; i++) {
+		char c = buffer[(at + i) & (capacity - 1)];
+
+		if (c < '0' || c > '9')
+			break;
+		number = number * 10 + (__u32)(c - '0');
+		digits++;
+	}
+	if (digits == 0)
+		return -1;
+	*value = number;
+	return at + digits;
+}
+
 #endif /* VIGIL_BPF_STRINGS_H */

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <vigil/plugin_abi.h>
+#include <vigil/severity.hpp>
 
 namespace vigil::alerts {
 
@@ -93,7 +94,7 @@ struct Alert {
 };
 
 // "info", "low", "medium", "high", "critical"; "unknown" for a value outside the enum.
-std::string_view severity_name(vigil_severity severity);
+using vigil::severity_name; // the SDK's, which outputs use too
 
 // The alert as one line of JSON, without a newline. See alert_json.cpp for the shape.
 std::string to_json(const Alert &alert);

@@ -121,23 +121,6 @@ void write_evidence_value(JsonWriter &json, const EvidenceValue &value)
 
 } // namespace
 
-std::string_view severity_name(vigil_severity severity)
-{
-    switch (severity) {
-    case VIGIL_SEVERITY_INFO:
-        return "info";
-    case VIGIL_SEVERITY_LOW:
-        return "low";
-    case VIGIL_SEVERITY_MEDIUM:
-        return "medium";
-    case VIGIL_SEVERITY_HIGH:
-        return "high";
-    case VIGIL_SEVERITY_CRITICAL:
-        return "critical";
-    }
-    return "unknown";
-}
-
 std::string to_json(const Alert &alert)
 {
     std::string out;

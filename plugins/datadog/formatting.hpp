@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <vigil/plugin_abi.h>
+#include <vigil/severity.hpp>
 
 namespace vigil_datadog {
 
@@ -17,8 +18,8 @@ struct Formatting {
     std::vector<std::string> extra_tags; // "env:prod", added to every alert's tags
 };
 
-// "info" ... "critical".
-std::string_view severity_name(uint32_t severity);
+// "info" ... "critical", "unknown" beyond: the alert JSON's names.
+using vigil::severity_name;
 
 // The node the alert happened on, or the fallback.
 std::string_view host_of(const vigil_alert &alert, const Formatting &formatting);

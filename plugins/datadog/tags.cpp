@@ -15,24 +15,6 @@ bool kept_in_tag(char c)
 
 } // namespace
 
-std::string_view severity_name(uint32_t severity)
-{
-    switch (severity) {
-    case VIGIL_SEVERITY_INFO:
-        return "info";
-    case VIGIL_SEVERITY_LOW:
-        return "low";
-    case VIGIL_SEVERITY_MEDIUM:
-        return "medium";
-    case VIGIL_SEVERITY_HIGH:
-        return "high";
-    case VIGIL_SEVERITY_CRITICAL:
-        return "critical";
-    default:
-        return "unknown";
-    }
-}
-
 std::string_view host_of(const vigil_alert &alert, const Formatting &formatting)
 {
     if (alert.node != nullptr && alert.node[0] != '\0') {

@@ -155,20 +155,6 @@ void EscapeDetector::on_tick(uint64_t now_ns)
     }
 }
 
-bool EscapeDetector::admit(const Judgement &judgement) const
-{
-    switch (judgement.disposition) {
-    case Disposition::alert:
-        return true;
-    case Disposition::allowed:
-        allowed_.add();
-        return false;
-    case Disposition::disabled:
-        return false;
-    }
-    return false;
-}
-
 Caller EscapeDetector::caller_of(const vigil::Event &event, uint32_t record_flags) const
 {
     Caller caller;

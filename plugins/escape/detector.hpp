@@ -39,7 +39,7 @@ private:
     void check_userns_follow_up(const vigil::Event &event, const char *call, bool failed);
 
     // True when @judgement should become an alert; counts the ones the configuration holds back.
-    bool admit(const Judgement &judgement) const;
+    bool admit(const Judgement &judgement) const { return vigil::admit(judgement.disposition, allowed_); }
     Caller caller_of(const vigil::Event &event, uint32_t record_flags) const;
 
     Policy policy_;

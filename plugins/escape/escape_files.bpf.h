@@ -27,27 +27,6 @@ struct escape_open_how {
 /* A byte of a path buffer; the mask only tells the verifier the index is in bounds. */
 #define PATH_AT(path, index) ((path)[(index) & (ESCAPE_PATH_SIZE - 1)])
 
-/* Reads the decimal number of 1 to 10 digits at @at into @value; returns the index after it, or -1. */
-static __always_inline int skip_number(const char *path, int at, __u32 *value)
-{
-	__u32 number = 0;
-	int digits = 0;
-
-#pragma unroll
-	for (int i = 0; i < 10; i++) {
-		char c = PATH_AT(path, at + i);
-
-		if (c < '0' || c > '9')
-			break;
-		number = number * 10 + (__u32)(c - '0');
-		digits++;
-	}
-	if (digits == 0)
-		return -1;
-	*value = number;
-	return at + digits;
-}
-
 /*
  * "/proc/<pid>/root", alone or followed by '/': the <pid> in @pid. Not
  * "/proc/self/root" nor "/proc/thread-self/root", the caller's own root.
@@ -59,7 +38,7 @@ static __always_inline bool is_proc_root_path(const char *path, __u32 *pid)
 
 	if (!vigil_has_prefix(path, "/proc/"))
 		return false;
-	at = skip_number(path, 6, pid);
+	at = vigil_skip_number(path, ESCAPE_PATH_SIZE, 6, pid);
 	if (at < 0)
 		return false;
 	if (PATH_AT(path, at) != '/' || PATH_AT(path, at + 1) != 'r' || PATH_AT(path, at + 2) != 'o' ||

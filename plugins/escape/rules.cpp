@@ -56,9 +56,7 @@ constexpr uint64_t MS_PROPAGATION = (1u << 17) | (1u << 18) | (1u << 19) | (1u <
 Judgement judge(Rule rule, bool failed, bool allowed, const Policy &policy, bool raise_severity = false)
 {
     const auto &info = rule_table.at(rule);
-    auto disposition = !policy.enabled(rule) ? Disposition::disabled
-                       : allowed             ? Disposition::allowed
-                                             : Disposition::alert;
+    auto disposition = vigil::disposition_of(policy.enabled(rule), allowed);
     auto severity = failed ? info.failed_severity : info.severity;
     if (raise_severity && !failed) {
         severity = CRITICAL;

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <vigil/json_text.hpp>
+#include <vigil/severity.hpp>
 
 #include "flat_json.hpp"
 
@@ -12,20 +13,10 @@ namespace {
 
 std::string_view text(const char *value) { return value != nullptr ? std::string_view(value) : std::string_view(); }
 
+// The alert JSON's name; a severity from a newer ABI reads as "info" here.
 std::string_view severity_name(uint32_t severity)
 {
-    switch (severity) {
-    case VIGIL_SEVERITY_CRITICAL:
-        return "critical";
-    case VIGIL_SEVERITY_HIGH:
-        return "high";
-    case VIGIL_SEVERITY_MEDIUM:
-        return "medium";
-    case VIGIL_SEVERITY_LOW:
-        return "low";
-    default:
-        return "info";
-    }
+    return vigil::severity_name(severity, "info");
 }
 
 // The alert's own JSON fields that become output_fields, and their names there.

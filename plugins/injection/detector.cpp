@@ -73,20 +73,6 @@ void InjectionDetector::on_event(const vigil::Event &event)
     }
 }
 
-bool InjectionDetector::admit(const Judgement &judgement) const
-{
-    switch (judgement.disposition) {
-    case Disposition::alert:
-        return true;
-    case Disposition::allowed:
-        allowed_.add();
-        return false;
-    case Disposition::disabled:
-        return false;
-    }
-    return false;
-}
-
 Caller InjectionDetector::caller_of(const vigil::Event &event) const
 {
     Caller caller;

@@ -28,7 +28,7 @@ private:
     void on_exec(const vigil::Event &event, const injection_exec &record);           // exec_alerts.cpp
 
     // True when @judgement should become an alert; counts the ones the configuration holds back.
-    bool admit(const Judgement &judgement) const;
+    bool admit(const Judgement &judgement) const { return vigil::admit(judgement.disposition, allowed_); }
     // The acting process as the rules see it.
     Caller caller_of(const vigil::Event &event) const;
 

@@ -12,6 +12,7 @@
 #define VIGIL_INJECTION_OPEN_BPF_H
 
 #include "injection_common.bpf.h"
+#include <vigil/bpf/strings.h>
 
 /* O_WRONLY | O_RDWR: the same on every architecture vigil builds for. */
 #define INJECTION_OPEN_WRITE_ACCESS 3
@@ -47,27 +48,6 @@ static __always_inline bool path_matches_at(const char *path, int at, const char
 /* @path continues with @literal from @at. */
 #define path_continues_with_at(path, at, literal) path_matches_at((path), (at), (literal), sizeof(literal) - 1)
 
-/* Reads the decimal number of 1 to 10 digits at @at into @value; returns the index after it, or -1. */
-static __always_inline int skip_number(const char *path, int at, __u32 *value)
-{
-	__u32 number = 0;
-	int digits = 0;
-
-#pragma unroll
-	for (int i = 0; i < 10; i++) {
-		char c = OPEN_PATH_AT(path, at + i);
-
-		if (c < '0' || c > '9')
-			break;
-		number = number * 10 + (__u32)(c - '0');
-		digits++;
-	}
-	if (digits == 0)
-		return -1;
-	*value = number;
-	return at + digits;
-}
-
 /*
  * "/etc/ld.so.preload", or the mem file of a process other than the caller.
  * "/proc/self/..." and "/proc/thread-self/..." have no digits and are the
@@ -84,13 +64,13 @@ static __always_inline bool open_path_watched(const char *path)
 		return true;
 	if (!path_continues_with_at(path, 0, "/proc/"))
 		return false;
-	at = skip_number(path, 6, &pid);
+	at = vigil_skip_number(path, INJECTION_OPEN_PATH_SIZE, 6, &pid);
 	if (at < 0)
 		return false;
 	if (!path_ends_with_at(path, at, "/mem")) {
 		if (!path_continues_with_at(path, at, "/task/"))
 			return false;
-		at = skip_number(path, at + 6, &tid);
+		at = vigil_skip_number(path, INJECTION_OPEN_PATH_SIZE, at + 6, &tid);
 		if (at < 0 || !path_ends_with_at(path, at, "/mem"))
 			return false;
 	}

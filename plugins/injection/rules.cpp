@@ -52,9 +52,7 @@ constexpr std::array every_technique{attack::T1055, attack::T1055_008, attack::T
 Judgement judge(Rule rule, bool failed, bool allowed, const Policy &policy)
 {
     const auto &info = rule_table.at(rule);
-    auto disposition = !policy.enabled(rule) ? Disposition::disabled
-                       : allowed             ? Disposition::allowed
-                                             : Disposition::alert;
+    auto disposition = vigil::disposition_of(policy.enabled(rule), allowed);
     return Judgement{rule, failed ? info.failed_severity : info.severity, disposition};
 }
 

@@ -12,6 +12,7 @@
 #include <span>
 #include <string_view>
 
+#include <vigil/disposition.hpp>
 #include <vigil/plugin_abi.h>
 #include <vigil/rule_table.hpp>
 
@@ -57,17 +58,8 @@ struct Policy {
     bool enabled(Rule rule) const { return switches.enabled(rule); }
 };
 
-enum class Disposition {
-    alert,    // raise it
-    allowed,  // a finding the configuration allows
-    disabled, // a finding of a rule switched off
-};
-
-struct Judgement {
-    Rule rule;
-    vigil_severity severity;
-    Disposition disposition;
-};
+using vigil::Disposition;
+using Judgement = vigil::Judgement<Rule>;
 
 // The caller of a syscall, as the rules see it.
 struct Caller {

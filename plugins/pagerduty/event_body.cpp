@@ -4,6 +4,7 @@
 
 #include <vigil/output.hpp>
 #include <vigil/output_text.hpp>
+#include <vigil/severity.hpp>
 
 namespace vigil_pagerduty {
 namespace {
@@ -36,20 +37,10 @@ std::string_view short_id(std::string_view container_id)
     return container_id.substr(0, 12);
 }
 
-std::string severity_word(uint32_t severity)
+// The alert JSON's name; a severity from a newer ABI reads as "info" here.
+std::string_view severity_word(uint32_t severity)
 {
-    switch (severity) {
-    case VIGIL_SEVERITY_CRITICAL:
-        return "critical";
-    case VIGIL_SEVERITY_HIGH:
-        return "high";
-    case VIGIL_SEVERITY_MEDIUM:
-        return "medium";
-    case VIGIL_SEVERITY_LOW:
-        return "low";
-    default:
-        return "info";
-    }
+    return vigil::severity_name(severity, "info");
 }
 
 } // namespace

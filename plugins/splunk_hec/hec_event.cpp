@@ -6,21 +6,10 @@
 #include <string_view>
 
 #include <vigil/json_text.hpp>
+#include <vigil/severity.hpp>
 
 namespace vigil_splunk_hec {
 namespace {
-
-std::string_view severity_name(uint32_t severity)
-{
-    switch (severity) {
-    case VIGIL_SEVERITY_INFO: return "info";
-    case VIGIL_SEVERITY_LOW: return "low";
-    case VIGIL_SEVERITY_MEDIUM: return "medium";
-    case VIGIL_SEVERITY_HIGH: return "high";
-    case VIGIL_SEVERITY_CRITICAL: return "critical";
-    default: return "unknown";
-    }
-}
 
 // Epoch seconds with milliseconds, the collector's documented "<sec>.<ms>".
 void append_time(std::string &out, uint64_t unix_ns)
@@ -77,7 +66,7 @@ void append_event(std::string &out, const vigil_alert &alert, const EventSetting
     out.append(alert.json, alert.json_size);
     out += ",\"fields\":{\"rule\":";
     vigil::json::append_string(out, set(alert.rule) ? alert.rule : "");
-    append_member(out, "severity", severity_name(alert.severity));
+    append_member(out, "severity", vigil::severity_name(alert.severity));
     append_ids(out, "mitre_tactic", alert.tactics, alert.tactic_count);
     append_ids(out, "mitre_technique", alert.techniques, alert.technique_count);
     if (set(alert.container_id)) {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include <vigil/severity.hpp>
+
 namespace vigil_syslog {
 namespace {
 
@@ -46,20 +48,10 @@ std::size_t sequence_length(std::string_view value, std::size_t at)
     return 0;
 }
 
+// The alert JSON's name; a severity from a newer ABI reads as "info" here.
 std::string_view severity_name(uint32_t severity)
 {
-    switch (severity) {
-    case VIGIL_SEVERITY_CRITICAL:
-        return "critical";
-    case VIGIL_SEVERITY_HIGH:
-        return "high";
-    case VIGIL_SEVERITY_MEDIUM:
-        return "medium";
-    case VIGIL_SEVERITY_LOW:
-        return "low";
-    default:
-        return "info";
-    }
+    return vigil::severity_name(severity, "info");
 }
 
 void append_param(std::string &out, std::string_view name, std::string_view value)

@@ -5,17 +5,31 @@
 #include <string>
 #include <vector>
 
-#include "hec_event.hpp"
-#include "test_alert.hpp"
+#include <vigil/testing/sample_alert.hpp>
 
-using splunk_hec_test::TestAlert;
+#include "hec_event.hpp"
+
+using vigil::testing::SampleAlert;
 using vigil_splunk_hec::append_batch;
 using vigil_splunk_hec::append_event;
 using vigil_splunk_hec::EventSettings;
 
 namespace {
 
-std::string event_of(const TestAlert &alert, const EventSettings &settings = {})
+// The alert these events are written for: a host process's.
+SampleAlert sample_alert()
+{
+    SampleAlert alert;
+    alert.json = R"({"rule":"injection.ptrace_attach","k8s":{"node":"node-1"}})";
+    alert.summary = "a process attached to another with ptrace";
+    alert.in_container = false;
+    alert.with_pod = false;
+    alert.pid = 4242;
+    alert.time_unix_ns = 1700000000123456789ULL;
+    return alert;
+}
+
+std::string event_of(const SampleAlert &alert, const EventSettings &settings = {})
 {
     std::string out;
     auto view = alert.view();
@@ -27,7 +41,7 @@ std::string event_of(const TestAlert &alert, const EventSettings &settings = {})
 
 TEST_CASE("a host process's alert: time in seconds and milliseconds, the alert as the event, ATT&CK as fields")
 {
-    CHECK(event_of(TestAlert{}) ==
+    CHECK(event_of(sample_alert()) ==
           R"({"time":1700000000.123,"host":"node-1","source":"vigil","sourcetype":"vigil:alert",)"
           R"("event":{"rule":"injection.ptrace_attach","k8s":{"node":"node-1"}},)"
           R"("fields":{"rule":"injection.ptrace_attach","severity":"high",)"
@@ -36,8 +50,10 @@ TEST_CASE("a host process's alert: time in seconds and milliseconds, the alert a
 
 TEST_CASE("a pod's alert carries its container and pod in the fields; the index when one is set")
 {
-    TestAlert alert;
-    alert.container_id = std::string(64, 'a');
+    auto alert = sample_alert();
+    alert.in_container = true;
+    alert.container = std::string(64, 'a');
+    alert.with_pod = true;
     alert.pod_uid = "0f3c2a4e-1111-2222-3333-444455556666";
     alert.severity = VIGIL_SEVERITY_CRITICAL;
     alert.time_unix_ns = 1700000000000999999ull;
@@ -55,7 +71,7 @@ TEST_CASE("a pod's alert carries its container and pod in the fields; the index 
 
 TEST_CASE("no tactics or techniques: those fields are left out rather than empty; no node: no host")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.tactics.clear();
     alert.techniques.clear();
     alert.node.clear();
@@ -68,7 +84,7 @@ TEST_CASE("no tactics or techniques: those fields are left out rather than empty
 
 TEST_CASE("strings are escaped and invalid UTF-8 is replaced")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.node = "node \"a\"\\\n\x01";
     alert.rule = "x.\xff\xfey";
     auto event = event_of(alert);
@@ -78,7 +94,8 @@ TEST_CASE("strings are escaped and invalid UTF-8 is replaced")
 
 TEST_CASE("a batch is events concatenated with no array and no commas between them")
 {
-    TestAlert first, second;
+    auto first = sample_alert();
+    auto second = sample_alert();
     second.rule = "escape.core_pattern_write";
     auto a = first.view(), b = second.view();
     std::vector<const vigil_alert *> alerts{&a, &b};
@@ -92,7 +109,7 @@ TEST_CASE("a batch is events concatenated with no array and no commas between th
 
 TEST_CASE("a batch stops before the event that would take it over max_batch_bytes")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     auto view = alert.view();
     const auto one = event_of(alert).size();
     std::vector<const vigil_alert *> alerts(10, &view);
@@ -109,9 +126,9 @@ TEST_CASE("a batch stops before the event that would take it over max_batch_byte
 
 TEST_CASE("an alert bigger than the limit on its own is still sent, alone")
 {
-    TestAlert big;
+    auto big = sample_alert();
     big.json = R"({"evidence":")" + std::string(5000, 'x') + R"("})";
-    TestAlert small;
+    auto small = sample_alert();
     auto a = big.view(), b = small.view();
     std::vector<const vigil_alert *> alerts{&a, &b};
     EventSettings settings;

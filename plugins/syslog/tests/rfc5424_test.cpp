@@ -1,16 +1,30 @@
 #include <doctest/doctest.h>
 
+#include <vigil/testing/sample_alert.hpp>
+
 #include "facility.hpp"
 #include "rfc5424.hpp"
-#include "test_alert.hpp"
 
 using namespace vigil_syslog;
+using vigil::testing::SampleAlert;
 
 namespace {
 
 const std::string bom = "\xEF\xBB\xBF";
 
-std::string message(const TestAlert &test, MessageSettings settings = {})
+// The alert these messages are written for.
+SampleAlert sample_alert()
+{
+    SampleAlert alert;
+    alert.json = R"({"rule":"injection.ptrace_attach","severity":"high"})";
+    alert.summary = "ptrace attach by /usr/bin/gdb";
+    alert.pod_uid = "0d6f5c1e-2b7a-4a8e-9d3c-1f2e3d4c5b6a";
+    alert.pid = 4242;
+    alert.time_unix_ns = 1700000000123456789ULL; // 2023-11-14T22:13:20.123456789Z
+    return alert;
+}
+
+std::string message(const SampleAlert &test, MessageSettings settings = {})
 {
     if (settings.procid == "-") {
         settings.procid = "77";
@@ -25,7 +39,7 @@ std::string message(const TestAlert &test, MessageSettings settings = {})
 
 TEST_CASE("an alert becomes one RFC 5424 message with vigil's element")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     CHECK(message(alert) ==
           "<131>1 2023-11-14T22:13:20.123456Z node-1 vigil 77 injection.ptrace_attach "
           "[vigil@32473 rule=\"injection.ptrace_attach\" severity=\"high\" tactic=\"TA0005,TA0004\" "
@@ -36,8 +50,9 @@ TEST_CASE("an alert becomes one RFC 5424 message with vigil's element")
 
 TEST_CASE("a host process has no container or pod parameter; a dedup summary has its repeat count")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.in_container = false;
+    alert.with_pod = false;
     alert.repeat_count = 12;
     auto text = message(alert);
     CHECK(text.find("container=") == std::string::npos);
@@ -52,7 +67,7 @@ TEST_CASE("severities map to syslog severities and the PRI carries the facility"
     CHECK(syslog_severity(VIGIL_SEVERITY_MEDIUM) == 4);
     CHECK(syslog_severity(VIGIL_SEVERITY_LOW) == 5);
     CHECK(syslog_severity(VIGIL_SEVERITY_INFO) == 6);
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.severity = VIGIL_SEVERITY_CRITICAL;
     MessageSettings auth;
     auth.facility = *parse_facility("auth");
@@ -84,7 +99,7 @@ TEST_CASE("timestamps are UTC with six fraction digits")
 
 TEST_CASE("MSGID is the rule id cut to 32 printable ASCII characters; an empty HOSTNAME is the NILVALUE")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.rule = "lateral_movement.token_then_api_connect";
     alert.node = "";
     auto text = message(alert);
@@ -101,14 +116,14 @@ TEST_CASE("parameter values escape '\"', '\\' and ']' and replace invalid UTF-8"
     out.clear();
     append_param_value(out, "caf\xC3\xA9 \xFF!");
     CHECK(out == "caf\xC3\xA9 \xEF\xBF\xBD!");
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.exe = "/tmp/x]\"y";
     CHECK(message(alert).find(" exe=\"/tmp/x\\]\\\"y\"]") != std::string::npos);
 }
 
 TEST_CASE("the MSG is valid UTF-8 after the BOM, and can be the alert's JSON")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.summary = "bad \xC0\xAF byte";
     CHECK(message(alert).ends_with(bom + "bad \xEF\xBF\xBD\xEF\xBF\xBD byte"));
     MessageSettings json;
@@ -118,7 +133,7 @@ TEST_CASE("the MSG is valid UTF-8 after the BOM, and can be the alert's JSON")
 
 TEST_CASE("a message over the bound has its MSG cut at a character boundary and says its full size")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.summary = "";
     for (int i = 0; i < 1000; ++i) {
         alert.summary += "\xC3\xA9"; // é, two bytes
@@ -136,7 +151,7 @@ TEST_CASE("a message over the bound has its MSG cut at a character boundary and 
 
 TEST_CASE("an element too big for the bound shrinks to rule and severity; the bound is at least 480")
 {
-    TestAlert alert;
+    auto alert = sample_alert();
     alert.exe = "/" + std::string(3000, 'x');
     MessageSettings settings;
     settings.max_bytes = 100; // raised to 480

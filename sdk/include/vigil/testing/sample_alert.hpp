@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <vigil/abi_support.hpp>
 #include <vigil/plugin_abi.h>
 
 namespace vigil::testing {
@@ -36,9 +37,15 @@ struct SampleAlert {
     bool with_pod = true;
     uint32_t severity = VIGIL_SEVERITY_HIGH;
     uint64_t repeat_count = 0;
+    uint32_t pid = 7;
 
     // 2024-05-01T12:00:00.123456789Z
     static constexpr uint64_t time_ns = 1714564800123456789ULL;
+    uint64_t time_unix_ns = time_ns;
+
+    // The size of the vigil_alert a 1.2 host handed out (unchanged since 1.0):
+    // it ended with repeat_count, and finding_key (1.3) lies beyond it.
+    static constexpr uint32_t abi_1_2_size = VIGIL_ALERT_SIZE_1_0;
 
     vigil_alert view() const
     {
@@ -50,24 +57,31 @@ struct SampleAlert {
         alert.plugin = "injection";
         alert.summary = summary.c_str();
         alert.severity = severity;
-        alert.time_unix_ns = time_ns;
+        alert.time_unix_ns = time_unix_ns;
         alert.tactics = tactics.data();
         alert.tactic_count = static_cast<uint32_t>(tactics.size());
         alert.techniques = techniques.data();
         alert.technique_count = static_cast<uint32_t>(techniques.size());
-        alert.pid = 7;
+        alert.pid = pid;
         alert.exe = exe.c_str();
         alert.container_id = in_container ? container.c_str() : nullptr;
         alert.pod_uid = with_pod ? pod_uid.c_str() : nullptr;
         alert.node = node.c_str();
         alert.repeat_count = repeat_count;
         if (finding_key.empty()) {
-            alert.struct_size = offsetof(vigil_alert, finding_key); // the view as a 1.2 host had it
+            alert.struct_size = abi_1_2_size; // the view as a 1.2 host had it
         } else {
             alert.finding_key = finding_key.c_str();
         }
         return alert;
     }
 };
+
+// What a reader of the 1.2 view sees: repeat_count, and no finding_key.
+static_assert([] {
+    vigil_alert alert{};
+    alert.struct_size = SampleAlert::abi_1_2_size;
+    return VIGIL_HAS_FIELD(&alert, vigil_alert, repeat_count) && !VIGIL_HAS_FIELD(&alert, vigil_alert, finding_key);
+}());
 
 } // namespace vigil::testing
