@@ -4,6 +4,7 @@
 
 #include "empty_probe.skel.h"
 
+namespace vigil_empty_probe {
 namespace {
 
 class EmptyProbe final : public vigil::Detector {
@@ -23,5 +24,6 @@ const vigil_plugin_descriptor descriptor = vigil::describe_detector<EmptyProbe>(
 });
 
 } // namespace
+} // namespace vigil_empty_probe
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_empty_probe::descriptor)

@@ -11,6 +11,7 @@
 
 #include "storm.skel.h"
 
+namespace vigil_storm {
 namespace {
 
 namespace attack = vigil::attack;
@@ -102,5 +103,6 @@ const vigil_plugin_descriptor descriptor = vigil::describe_detector<StormCounter
 });
 
 } // namespace
+} // namespace vigil_storm
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_storm::descriptor)

@@ -10,7 +10,7 @@
 #include "detector.hpp"
 #include <vigil/alert.hpp>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 void CryptominingDetector::watch_cgroup(const vigil::Event &event)
 {
@@ -83,4 +83,4 @@ void CryptominingDetector::report_busy(const BusyProcess &busy)
         .emit(host());
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

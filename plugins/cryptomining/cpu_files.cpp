@@ -8,7 +8,7 @@
 #include <charconv>
 #include <span>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 // Reads the start of @path into @buffer; the text read, or nothing.
@@ -181,4 +181,4 @@ std::optional<std::string> CpuFiles::process_cgroup(uint32_t pid) const
     return text ? parse_unified_cgroup(*text) : std::nullopt;
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

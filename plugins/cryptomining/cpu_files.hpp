@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 class CpuFiles {
 public:
@@ -45,4 +45,4 @@ std::optional<uint64_t> parse_schedstat_runtime(std::string_view schedstat);
 std::optional<uint64_t> parse_stat_cpu_ticks(std::string_view stat);
 std::optional<std::string> parse_unified_cgroup(std::string_view proc_cgroup);
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

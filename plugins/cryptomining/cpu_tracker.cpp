@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cpu_tracker.hpp"
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 // Cores used: @cpu_ns of CPU time over @wall_ns of elapsed time.
@@ -139,4 +139,4 @@ std::size_t CpuTracker::sample_processes(uint64_t cgroup_id, CgroupState &cgroup
     return reads;
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

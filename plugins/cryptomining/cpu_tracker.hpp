@@ -15,7 +15,7 @@
 
 #include "cpu_files.hpp"
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 struct CpuSettings {
     double threshold_cores = 0.9;                // share of one core, 1.0 = a whole core
@@ -83,4 +83,4 @@ private:
     std::vector<uint64_t> gone_; // scratch, reused
 };
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

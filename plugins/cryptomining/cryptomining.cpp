@@ -10,6 +10,7 @@
 
 #include "cryptomining.skel.h" // cryptomining__elf_bytes(): the compiled cryptomining.bpf.c
 
+namespace vigil_cryptomining {
 namespace {
 
 using vigil::bpf_program;
@@ -63,21 +64,22 @@ constexpr std::array programs{
 constexpr std::array<const char *, 1> ring_buffers{"cryptomining_events"};
 
 const std::array bpf_objects{
-    vigil::bpf_object(cryptomining_plugin::bpf_object_name, cryptomining__elf_bytes, programs, ring_buffers),
+    vigil::bpf_object(bpf_object_name, cryptomining__elf_bytes, programs, ring_buffers),
 };
 
-const vigil_plugin_descriptor descriptor = vigil::describe_detector<cryptomining_plugin::CryptominingDetector>({
+const vigil_plugin_descriptor descriptor = vigil::describe_detector<CryptominingDetector>({
     .name = "cryptomining",
     .version = "0.1.0",
     .description = "Detects cryptocurrency mining (resource hijacking): miner executables and options, connections "
                    "to pool ports, DNS lookups of pool domains, and processes keeping CPUs busy for long.",
-    .tactics = cryptomining_plugin::all_tactics(),
-    .techniques = cryptomining_plugin::all_techniques(),
+    .tactics = all_tactics(),
+    .techniques = all_techniques(),
     .config_keys = config_keys,
     .subscribed_kinds = subscribed_kinds,
     .bpf_objects = bpf_objects,
 });
 
 } // namespace
+} // namespace vigil_cryptomining
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_cryptomining::descriptor)

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 constexpr uint64_t second_ns = 1'000'000'000;
@@ -165,4 +165,4 @@ void CryptominingDetector::on_tick(uint64_t now_ns)
     }
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

@@ -16,7 +16,7 @@
 #include "patterns.hpp"
 #include "rules.hpp"
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 // The BPF object's name in the descriptor, which configure_bpf addresses.
 inline constexpr const char *bpf_object_name = "cryptomining";
@@ -60,4 +60,4 @@ private:
     vigil::Counter cpu_file_reads_;
 };
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

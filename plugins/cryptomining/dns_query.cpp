@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "dns_query.hpp"
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 constexpr std::size_t header_size = 12;
@@ -106,4 +106,4 @@ std::string dns_type_name(uint16_t type)
     }
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

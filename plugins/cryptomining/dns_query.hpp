@@ -9,7 +9,7 @@
 #include <span>
 #include <string>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 struct DnsQuestion {
     std::string name;       // dotted, without the root's trailing dot: "pool.supportxmr.com"
@@ -25,4 +25,4 @@ std::optional<DnsQuestion> parse_dns_query(std::span<const uint8_t> message);
 // "A", "AAAA", "TXT"... or the number.
 std::string dns_type_name(uint16_t type);
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

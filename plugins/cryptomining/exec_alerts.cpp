@@ -14,7 +14,7 @@
 #include "miner_command.hpp"
 #include <vigil/alert.hpp>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 std::string_view field_text(const char *field, std::size_t capacity, std::size_t used)
@@ -79,4 +79,4 @@ void CryptominingDetector::on_exec(const vigil::Event &event, const vigil_proces
     alert.emit(host());
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

@@ -3,7 +3,7 @@
 
 #include <cctype>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 // Flags no other common program takes: xmrig's and its forks'.
@@ -227,4 +227,4 @@ MinerSignals find_miner_signals(std::string_view exe, const std::vector<std::str
     return found;
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

@@ -10,7 +10,7 @@
 
 #include "patterns.hpp"
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 // The arguments of an exec record (each NUL-terminated, as the kernel lays out argv) into @arguments.
 void split_arguments(std::string_view packed, std::vector<std::string_view> &arguments);
@@ -38,4 +38,4 @@ bool is_mining_algorithm(std::string_view name);
 // True for the ticker or name of a coin mined with CPUs or GPUs: "monero", "XMR", "rvn".
 bool is_mined_coin(std::string_view name);
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

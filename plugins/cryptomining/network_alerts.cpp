@@ -13,7 +13,7 @@
 #include "dns_query.hpp"
 #include <vigil/alert.hpp>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 // "192.0.2.7" or "2001:db8::7"; "" for an endpoint without an address family.
@@ -117,4 +117,4 @@ void CryptominingDetector::on_dns_query(const vigil::Event &event, const cryptom
     alert.emit(host());
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 std::string normalised_domain(std::string_view name)
@@ -69,4 +69,4 @@ std::string lower_case(std::string_view text)
     return out;
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

@@ -8,7 +8,7 @@
 
 #include <vigil/glob_list.hpp>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 // Shell globs (fnmatch), compared without regard to case: "xmrig", "srbminer*", "*/cc1plus".
 class GlobList : public vigil::GlobList {
@@ -43,4 +43,4 @@ std::string_view base_name(std::string_view path);
 // @text in lower case (ASCII).
 std::string lower_case(std::string_view text);
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

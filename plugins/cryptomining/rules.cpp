@@ -5,7 +5,7 @@
 
 #include <vigil/attack.hpp>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 namespace {
 
 namespace attack = vigil::attack;
@@ -37,4 +37,4 @@ std::span<const vigil_attack_ref> all_techniques()
     return techniques;
 }
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

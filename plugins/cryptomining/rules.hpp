@@ -14,7 +14,7 @@
 #include <vigil/plugin_abi.h>
 #include <vigil/rule_table.hpp>
 
-namespace cryptomining_plugin {
+namespace vigil_cryptomining {
 
 enum class Rule {
     miner_exec,    // exec of a known miner, or of anything with pool URLs or miner flags
@@ -40,4 +40,4 @@ std::span<const vigil_attack_ref> all_techniques();
 // Rules switched off by `disabled_rules`.
 using RuleSwitches = vigil::RuleSwitches<Rule, rule_count>;
 
-} // namespace cryptomining_plugin
+} // namespace vigil_cryptomining

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "alerting.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 std::string namespaces_text(const escape_namespaces &namespaces)
 {
@@ -44,4 +44,4 @@ const char *syscall_name(uint16_t syscall)
     }
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -11,7 +11,7 @@
 #include "paths.hpp"
 #include "rules.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 // The outcome of a syscall: its return value and whether it succeeded.
 inline void add_outcome(vigil::Alert &alert, int64_t ret)
@@ -25,4 +25,4 @@ std::string namespaces_text(const escape_namespaces &namespaces);
 // The name of an escape_syscall value.
 const char *syscall_name(uint16_t syscall);
 
-} // namespace escape_plugin
+} // namespace vigil_escape

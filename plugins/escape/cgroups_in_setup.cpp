@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cgroups_in_setup.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 void CgroupsInSetup::created(uint64_t cgroup)
 {
@@ -28,4 +28,4 @@ bool CgroupsInSetup::exec_is_runtime(uint64_t cgroup, bool in_host_mount_namespa
     return false;
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -14,7 +14,7 @@
 #include <deque>
 #include <unordered_set>
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 class CgroupsInSetup {
 public:
@@ -33,4 +33,4 @@ private:
     std::deque<uint64_t> order_; // oldest first; may hold ids already erased
 };
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace escape_plugin {
+namespace vigil_escape {
 namespace {
 
 // How many processes with a fresh user namespace, and kernel loads awaiting their outcome, are kept.
@@ -170,4 +170,4 @@ Caller EscapeDetector::caller_of(const vigil::Event &event, uint32_t record_flag
     return caller;
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

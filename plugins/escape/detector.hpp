@@ -11,7 +11,7 @@
 #include "rules.hpp"
 #include "sequences.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 // The BPF object's name in the descriptor.
 inline constexpr const char *bpf_object_name = "escape";
@@ -52,4 +52,4 @@ private:
     vigil::Counter malformed_;
 };
 
-} // namespace escape_plugin
+} // namespace vigil_escape

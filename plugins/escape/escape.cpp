@@ -10,6 +10,7 @@
 
 #include "escape.skel.h" // escape__elf_bytes(): the compiled escape.bpf.c
 
+namespace vigil_escape {
 namespace {
 
 using vigil::bpf_program;
@@ -60,26 +61,27 @@ constexpr std::array programs
 constexpr std::array<const char *, 1> ring_buffers{"escape_events"};
 
 const std::array bpf_objects{
-    vigil::bpf_object(escape_plugin::bpf_object_name, escape__elf_bytes, programs, ring_buffers),
+    vigil::bpf_object(bpf_object_name, escape__elf_bytes, programs, ring_buffers),
 };
 
 // Execs, to see a container's process running in the host's mount namespace.
 constexpr std::array<uint16_t, 2> subscribed_kinds{VIGIL_KIND_PROCESS_EXEC, VIGIL_KIND_CGROUP_CREATED};
 
-const vigil_plugin_descriptor descriptor = vigil::describe_detector<escape_plugin::EscapeDetector>({
+const vigil_plugin_descriptor descriptor = vigil::describe_detector<EscapeDetector>({
     .name = "escape",
     .version = "0.1.0",
     .description = "Detects escapes from containers to the host: writes to host-control files (release_agent, "
                    "core_pattern, sysrq-trigger, modprobe, binfmt_misc), sensitive mounts, chroot or pivot_root "
                    "to the host, joining the host's namespaces, other processes' roots, kernel module and BPF "
                    "loads, and user namespaces followed by mounts.",
-    .tactics = escape_plugin::all_tactics(),
-    .techniques = escape_plugin::all_techniques(),
+    .tactics = all_tactics(),
+    .techniques = all_techniques(),
     .config_keys = config_keys,
     .subscribed_kinds = subscribed_kinds,
     .bpf_objects = bpf_objects,
 });
 
 } // namespace
+} // namespace vigil_escape
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_escape::descriptor)

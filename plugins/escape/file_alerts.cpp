@@ -7,7 +7,7 @@
 #include "alerting.hpp"
 #include "detector.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 namespace {
 
 // What writing the file does, for the summary.
@@ -113,4 +113,4 @@ void EscapeDetector::on_root_open(const vigil::Event &event, const escape_root_o
     alert.emit(host());
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -9,7 +9,7 @@
 #include "alerting.hpp"
 #include "detector.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 void EscapeDetector::on_kernel_load(const vigil::Event &event, const escape_kernel_load &record)
 {
@@ -108,4 +108,4 @@ void EscapeDetector::report_kernel_load(const vigil::Event *event, const escape_
     alert.emit(host());
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -7,7 +7,7 @@
 #include "alerting.hpp"
 #include "detector.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 void EscapeDetector::on_mount(const vigil::Event &event, const escape_mount &record)
 {
@@ -106,4 +106,4 @@ void EscapeDetector::on_root_change(const vigil::Event &event, const escape_root
     alert.emit(host());
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -8,7 +8,7 @@
 #include "alerting.hpp"
 #include "detector.hpp"
 
-namespace escape_plugin {
+namespace vigil_escape {
 namespace {
 
 std::string joined_names(const HostNamespaces &joined)
@@ -147,4 +147,4 @@ void EscapeDetector::on_exec(const vigil::Event &event, const vigil_process_exec
     alert.emit(host());
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

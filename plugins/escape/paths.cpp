@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 std::string_view field_text(const char *field, std::size_t capacity)
 {
@@ -61,4 +61,4 @@ Device kernel_device(uint32_t dev)
     return Device{dev >> 20, dev & 0xfffffu};
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string_view>
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 // The text of a fixed-size record field: up to its first NUL, never past its end.
 std::string_view field_text(const char *field, std::size_t capacity);
@@ -34,4 +34,4 @@ struct Device {
 };
 Device kernel_device(uint32_t dev);
 
-} // namespace escape_plugin
+} // namespace vigil_escape

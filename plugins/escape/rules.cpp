@@ -6,7 +6,7 @@
 
 #include <vigil/attack.hpp>
 
-namespace escape_plugin {
+namespace vigil_escape {
 namespace {
 
 namespace attack = vigil::attack;
@@ -408,4 +408,4 @@ std::optional<Judgement> judge_userns_follow_up(bool follow_up_failed, const Pol
     return judge(Rule::userns_then_mount, follow_up_failed, false, policy);
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -20,7 +20,7 @@
 #include "paths.hpp"
 #include <vigil/glob_list.hpp>
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 enum class Rule {
     release_agent_write,
@@ -178,4 +178,4 @@ std::optional<Judgement> judge_kernel_load(uint16_t syscall, bool known_failed, 
 
 std::optional<Judgement> judge_userns_follow_up(bool follow_up_failed, const Policy &policy);
 
-} // namespace escape_plugin
+} // namespace vigil_escape

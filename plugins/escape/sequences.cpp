@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 void UsernsTracker::remember(const UsernsStart &start)
 {
@@ -76,4 +76,4 @@ std::vector<PendingLoad> PendingLoads::take_older_than(uint64_t deadline_ns)
     return old;
 }
 
-} // namespace escape_plugin
+} // namespace vigil_escape

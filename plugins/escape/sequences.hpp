@@ -12,7 +12,7 @@
 
 #include "escape_events.h"
 
-namespace escape_plugin {
+namespace vigil_escape {
 
 // An unshare (or clone) that created a user namespace.
 struct UsernsStart {
@@ -63,4 +63,4 @@ private:
     std::vector<PendingLoad> entries_;
 };
 
-} // namespace escape_plugin
+} // namespace vigil_escape

@@ -10,7 +10,7 @@
 #include "paths.hpp"
 #include "rules.hpp"
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 // The process a syscall named by its pid in the caller's pid namespace, if the sensor knows it.
 inline const vigil_process *resolve_target(const vigil::Host &host, const vigil::Event &event, uint32_t ns_pid)
@@ -37,4 +37,4 @@ inline std::string caller_target_key(const vigil::Event &event, uint32_t target_
     return std::to_string(event.header().tgid) + "->" + std::to_string(target_ns_pid);
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -3,7 +3,7 @@
 
 #include <fnmatch.h>
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 std::vector<std::string> preload_libraries(std::string_view value)
 {
@@ -36,4 +36,4 @@ bool preload_allowed(std::string_view value, const GlobList &allowed)
     return true;
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -9,7 +9,7 @@
 
 #include <vigil/glob_list.hpp>
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 // '*' also matches '/', so "*/libjemalloc.so*" covers every directory a library may be installed in.
 using vigil::GlobList;
@@ -22,4 +22,4 @@ std::vector<std::string> preload_libraries(std::string_view value);
 // preloads nothing, which is no finding to allow.
 bool preload_allowed(std::string_view value, const GlobList &allowed);
 
-} // namespace injection_plugin
+} // namespace vigil_injection

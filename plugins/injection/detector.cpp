@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace injection_plugin {
+namespace vigil_injection {
 namespace {
 
 Policy read_policy(const vigil::Config &config)
@@ -83,4 +83,4 @@ Caller InjectionDetector::caller_of(const vigil::Event &event) const
     return caller;
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -8,7 +8,7 @@
 #include "injection_events.h"
 #include "rules.hpp"
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 // The BPF object's name in the descriptor, which configure_bpf addresses.
 inline constexpr const char *bpf_object_name = "injection";
@@ -38,4 +38,4 @@ private:
     vigil::Counter malformed_;
 };
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -7,7 +7,7 @@
 #include "alerting.hpp"
 #include "detector.hpp"
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 void InjectionDetector::on_exec(const vigil::Event &event, const injection_exec &record)
 {
@@ -66,4 +66,4 @@ void InjectionDetector::on_exec(const vigil::Event &event, const injection_exec 
     }
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

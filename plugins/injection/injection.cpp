@@ -10,6 +10,7 @@
 
 #include "injection.skel.h" // injection__elf_bytes(): the compiled injection.bpf.c
 
+namespace vigil_injection {
 namespace {
 
 using vigil::bpf_program;
@@ -56,21 +57,22 @@ constexpr std::array programs{
 constexpr std::array<const char *, 1> ring_buffers{"injection_events"};
 
 const std::array bpf_objects{
-    vigil::bpf_object(injection_plugin::bpf_object_name, injection__elf_bytes, programs, ring_buffers),
+    vigil::bpf_object(bpf_object_name, injection__elf_bytes, programs, ring_buffers),
 };
 
-const vigil_plugin_descriptor descriptor = vigil::describe_detector<injection_plugin::InjectionDetector>({
+const vigil_plugin_descriptor descriptor = vigil::describe_detector<InjectionDetector>({
     .name = "injection",
     .version = "0.1.0",
     .description = "Detects process injection (ptrace, process_vm_writev, /proc/<pid>/mem writes), fileless "
                    "execution from memfd and /dev/shm, and dynamic linker hijacking (LD_PRELOAD, "
                    "/etc/ld.so.preload).",
-    .tactics = injection_plugin::all_tactics(),
-    .techniques = injection_plugin::all_techniques(),
+    .tactics = all_tactics(),
+    .techniques = all_techniques(),
     .config_keys = config_keys,
     .bpf_objects = bpf_objects,
 });
 
 } // namespace
+} // namespace vigil_injection
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_injection::descriptor)

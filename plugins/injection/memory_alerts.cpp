@@ -7,7 +7,7 @@
 #include "detector.hpp"
 #include "ptrace_requests.hpp"
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 void InjectionDetector::on_ptrace(const vigil::Event &event, const injection_ptrace &record)
 {
@@ -85,4 +85,4 @@ void InjectionDetector::on_vm_writev(const vigil::Event &event, const injection_
     alert.emit(host());
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -6,7 +6,7 @@
 #include "alerting.hpp"
 #include "detector.hpp"
 
-namespace injection_plugin {
+namespace vigil_injection {
 namespace {
 
 const char *syscall_name(uint16_t syscall)
@@ -65,4 +65,4 @@ void InjectionDetector::on_open(const vigil::Event &event, const injection_open 
     alert.emit(host());
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-namespace injection_plugin {
+namespace vigil_injection {
 namespace {
 
 // Consumes the decimal number at the start of @text (1 to 10 digits, as procfs
@@ -95,4 +95,4 @@ std::optional<std::string_view> memfd_name(std::string_view exe_name)
     return exe_name.substr(prefix.size());
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

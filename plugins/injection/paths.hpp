@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 // The text of a fixed-size record field: up to its first NUL, never past its end.
 std::string_view field_text(const char *field, std::size_t capacity);
@@ -40,4 +40,4 @@ const char *access_text(uint64_t flags);
 // exec'd file; nullopt when the file is no memfd.
 std::optional<std::string_view> memfd_name(std::string_view exe_name);
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -3,7 +3,7 @@
 
 #include "injection_events.h"
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 PtraceAction classify_ptrace_request(int64_t request)
 {
@@ -76,4 +76,4 @@ const char *ptrace_request_name(int64_t request)
     }
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 enum class PtraceAction {
     other,  // reads, continues, detaches...: the day-to-day of a debugger already attached
@@ -17,4 +17,4 @@ PtraceAction classify_ptrace_request(int64_t request);
 // "PTRACE_ATTACH", ...; nullptr for a request this table does not name.
 const char *ptrace_request_name(int64_t request);
 
-} // namespace injection_plugin
+} // namespace vigil_injection

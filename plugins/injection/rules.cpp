@@ -7,7 +7,7 @@
 #include "paths.hpp"
 #include "ptrace_requests.hpp"
 
-namespace injection_plugin {
+namespace vigil_injection {
 namespace {
 
 namespace attack = vigil::attack;
@@ -154,4 +154,4 @@ ExecJudgements judge_exec(const ExecImage &image, const Policy &policy)
     return judgements;
 }
 
-} // namespace injection_plugin
+} // namespace vigil_injection

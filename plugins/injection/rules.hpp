@@ -18,7 +18,7 @@
 
 #include "allowlist.hpp"
 
-namespace injection_plugin {
+namespace vigil_injection {
 
 enum class Rule {
     ptrace_attach,
@@ -105,4 +105,4 @@ struct ExecJudgements {
 };
 ExecJudgements judge_exec(const ExecImage &image, const Policy &policy);
 
-} // namespace injection_plugin
+} // namespace vigil_injection

@@ -7,7 +7,7 @@
 
 #include "detector.hpp"
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 namespace {
 
 const char *syscall_name(uint16_t syscall)
@@ -135,4 +135,4 @@ void LateralMovementDetector::alert_correlated(const vigil::Event &event, const 
     alert.emit(host());
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 
 bool TreeMember::has_ancestor(uint32_t candidate) const
 {
@@ -64,4 +64,4 @@ const Sighting *SightingLog::find_related(const TreeMember &who, uint64_t now_ns
     return nullptr;
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

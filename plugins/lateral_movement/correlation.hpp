@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 
 // A process as the correlation sees it: its container, itself, its parent
 // (when the parent is in the same container) and its ancestors there.
@@ -69,4 +69,4 @@ private:
     std::size_t count_ = 0;
 };
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

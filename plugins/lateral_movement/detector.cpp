@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 namespace {
 
 // A fixed-size field of a record as text: up to its NUL, or all of it.
@@ -180,4 +180,4 @@ void LateralMovementDetector::on_connect(const vigil::Event &event, const latera
     }
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

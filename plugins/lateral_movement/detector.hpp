@@ -12,7 +12,7 @@
 #include "lateral_events.h"
 #include "settings.hpp"
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 
 // The BPF object's name in the descriptor, which configure_bpf addresses.
 inline constexpr const char *bpf_object_name = "lateral_movement";
@@ -46,4 +46,4 @@ private:
     vigil::Counter malformed_;
 };
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

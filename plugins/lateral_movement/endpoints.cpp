@@ -9,7 +9,7 @@
 
 #include "lateral_events.h"
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 namespace {
 
 std::optional<uint16_t> parse_port(std::string_view text)
@@ -159,4 +159,4 @@ std::optional<WatchedEndpoint> classify(std::span<const WatchedEndpoint> watched
     return found;
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 
 // family 0 means any address and port 0 any port, as in the kernel's table.
 struct Endpoint {
@@ -72,4 +72,4 @@ template <class Lookup> std::optional<Endpoint> api_server_from_environment(Look
     return parse_endpoint(text, error);
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

@@ -10,6 +10,7 @@
 
 #include "lateral_movement.skel.h" // lateral_movement__elf_bytes(): the compiled lateral_movement.bpf.c
 
+namespace vigil_lateral_movement {
 namespace {
 
 using vigil::bpf_program;
@@ -61,21 +62,22 @@ constexpr std::array programs
 constexpr std::array<const char *, 1> ring_buffers{"lateral_events"};
 
 const std::array bpf_objects{
-    vigil::bpf_object(lateral_plugin::bpf_object_name, lateral_movement__elf_bytes, programs, ring_buffers),
+    vigil::bpf_object(bpf_object_name, lateral_movement__elf_bytes, programs, ring_buffers),
 };
 
-const vigil_plugin_descriptor descriptor = vigil::describe_detector<lateral_plugin::LateralMovementDetector>({
+const vigil_plugin_descriptor descriptor = vigil::describe_detector<LateralMovementDetector>({
     .name = "lateral_movement",
     .version = "0.1.0",
     .description = "Detects service-account token reads in containers and connects from containers to the "
                    "Kubernetes API server, the kubelet, etcd and the cloud metadata service, and correlates a "
                    "token read with an API server connect by one process tree.",
-    .tactics = lateral_plugin::all_tactics(),
-    .techniques = lateral_plugin::all_techniques(),
+    .tactics = all_tactics(),
+    .techniques = all_techniques(),
     .config_keys = config_keys,
     .bpf_objects = bpf_objects,
 });
 
 } // namespace
+} // namespace vigil_lateral_movement
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_lateral_movement::descriptor)

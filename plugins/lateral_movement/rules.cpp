@@ -5,7 +5,7 @@
 
 #include <vigil/attack.hpp>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 namespace {
 
 namespace attack = vigil::attack;
@@ -71,4 +71,4 @@ Rule connect_rule(Destination destination)
     return Rule::api_server_connect;
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

@@ -14,7 +14,7 @@
 
 #include "endpoints.hpp"
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 
 enum class Rule {
     token_read,
@@ -44,4 +44,4 @@ std::span<const vigil_attack_ref> all_techniques();
 // The rule of a connect to @destination.
 Rule connect_rule(Destination destination);
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

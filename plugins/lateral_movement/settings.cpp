@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 namespace {
 
 void add_endpoints(const vigil::Config &config, const char *key, Destination destination,
@@ -105,4 +105,4 @@ KernelTables kernel_tables(const Settings &settings)
     return tables;
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

@@ -15,7 +15,7 @@
 #include "rules.hpp"
 #include "token_paths.hpp"
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 
 struct Settings {
     GlobList token_paths;       // '*' stops at '/'
@@ -45,4 +45,4 @@ struct KernelTables {
 // The tables for @settings: only what an enabled rule needs reaches the kernel.
 KernelTables kernel_tables(const Settings &settings);
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

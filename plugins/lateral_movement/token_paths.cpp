@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 namespace {
 
 std::vector<std::string_view> split(std::string_view path)
@@ -125,4 +125,4 @@ std::optional<std::string> relative_token_path(const RelativeOpen &open)
     return join(kept, false);
 }
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

@@ -11,7 +11,7 @@
 
 #include <vigil/glob_list.hpp>
 
-namespace lateral_plugin {
+namespace vigil_lateral_movement {
 
 // Shell glob patterns (fnmatch). @match_slash: whether '*' also matches '/'.
 class GlobList : public vigil::GlobList {
@@ -49,4 +49,4 @@ struct RelativeOpen {
 // without the full directory path the configured patterns cannot apply.
 std::optional<std::string> relative_token_path(const RelativeOpen &open);
 
-} // namespace lateral_plugin
+} // namespace vigil_lateral_movement

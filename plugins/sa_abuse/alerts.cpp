@@ -12,7 +12,7 @@
 
 #include "detector.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 std::vector<const char *> pointers(const std::vector<std::string> &items)
@@ -184,4 +184,4 @@ void SaAbuseDetector::alert_unusual_call(const vigil::Event &event, const vigil_
     emit_audit_alert(alert, event, audit, account, key.c_str());
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <utility>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 AuditAlert::AuditAlert(const RuleInfo &row, vigil_severity severity) : alert_(row.id, severity)
 {
@@ -108,4 +108,4 @@ AuditAlert &AuditAlert::evidence_list(const char *key, const char *const *values
     return *this;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

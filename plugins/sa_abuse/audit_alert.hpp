@@ -15,7 +15,7 @@
 #include "chain.hpp"
 #include "rules.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 class AuditAlert {
 public:
@@ -42,4 +42,4 @@ private:
     Finding finding_;
 };
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

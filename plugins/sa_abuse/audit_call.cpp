@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "audit_call.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 bool is_final_stage(const vigil_audit_event &audit)
 {
@@ -52,4 +52,4 @@ bool reads_config_elsewhere(const CallShape &shape, std::string_view account_nam
     return read && config && shape.subresource.empty() && shape.object_namespace != account_namespace;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

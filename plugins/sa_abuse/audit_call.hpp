@@ -8,7 +8,7 @@
 
 #include <vigil/plugin_abi.h>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 // ResponseComplete and Panic only: the API server also reports a request at
 // RequestReceived (and, for watches, ResponseStarted), and counting every
@@ -37,4 +37,4 @@ std::string describe(const CallShape &shape);
 // A read (get, list, watch) of secrets or configmaps outside @account_namespace.
 bool reads_config_elsewhere(const CallShape &shape, std::string_view account_namespace);
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

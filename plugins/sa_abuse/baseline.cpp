@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 WarmupBaseline::WarmupBaseline(uint64_t warmup_ns, std::size_t max_accounts, std::size_t max_shapes)
     : warmup_ns_(warmup_ns), max_accounts_(max_accounts), max_shapes_(max_shapes)
@@ -48,4 +48,4 @@ void WarmupBaseline::observe(std::string_view account, const CallShape &shape, u
     history.shapes.push_back(shape);
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

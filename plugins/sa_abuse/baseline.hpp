@@ -14,7 +14,7 @@
 
 #include "audit_call.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 class Baseline {
 public:
@@ -55,4 +55,4 @@ private:
     std::size_t untracked_calls_ = 0;
 };
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

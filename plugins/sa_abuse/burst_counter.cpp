@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "burst_counter.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 BurstCounter::BurstCounter(uint64_t window_ns, std::size_t threshold, std::size_t max_accounts)
     : window_ns_(window_ns), threshold_(threshold), max_accounts_(max_accounts)
@@ -44,4 +44,4 @@ std::vector<std::string> BurstCounter::add(std::string_view account, std::string
     return labels;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

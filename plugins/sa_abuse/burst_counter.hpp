@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 class BurstCounter {
 public:
@@ -37,4 +37,4 @@ private:
     std::size_t untracked_calls_ = 0;
 };
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -3,7 +3,7 @@
 
 #include <utility>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 bool older_than(uint64_t at_ns, uint64_t now_ns, uint64_t window_ns)
@@ -103,4 +103,4 @@ std::optional<Chain> ChainJoin::add_audit(Finding finding)
     return chain;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -22,7 +22,7 @@
 
 #include <vigil/plugin_abi.h>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 // An evidence field copied out of an alert, owning its strings: the alert is
 // gone when the chain is raised.
@@ -101,4 +101,4 @@ private:
     std::size_t forgotten_ = 0;
 };
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

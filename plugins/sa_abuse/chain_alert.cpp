@@ -13,7 +13,7 @@
 
 #include "detector.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 // The sensor keeps at most 64 evidence fields of an alert; the join's own
@@ -208,4 +208,4 @@ void SaAbuseDetector::alert_chain(const vigil::Event &event, const Chain &chain)
     host().emit(request);
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -7,7 +7,7 @@
 
 #include <vigil/abi_support.hpp>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 // The sensor passes "" for what an alert does not have; NULL is read the same way.
@@ -102,4 +102,4 @@ Finding container_finding(const vigil_raised_alert &alert, uint64_t now_ns)
     return finding;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -11,7 +11,7 @@
 
 #include "chain.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 // Whether @alert names its pod: a UID, or a namespace and service account.
 bool names_a_pod(const vigil_raised_alert &alert);
@@ -22,4 +22,4 @@ Finding container_finding(const vigil_raised_alert &alert, uint64_t now_ns);
 // @field copied by its type; nothing for a type newer than this plugin knows.
 std::optional<CopiedEvidence> copy_evidence(const vigil_evidence_field &field);
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

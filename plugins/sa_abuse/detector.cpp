@@ -6,7 +6,7 @@
 
 #include "chain_finding.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 SaAbuseDetector::SaAbuseDetector(vigil::Host host, const vigil::Config &config)
     : vigil::Detector(host), settings_(read_settings(config)),
@@ -107,4 +107,4 @@ void SaAbuseDetector::on_raised_alert(const vigil::Event &event, const vigil_rai
     }
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

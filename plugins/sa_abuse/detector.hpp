@@ -20,7 +20,7 @@
 #include "settings.hpp"
 #include "token_sources.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 class SaAbuseDetector final : public vigil::Detector {
 public:
@@ -71,4 +71,4 @@ private:
 // and @account must outlive the alert's emit().
 void add_call_evidence(AuditAlert &alert, const vigil_audit_event &audit, const std::string &account);
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 std::string pod_key(std::string_view pod_namespace, std::string_view pod_name)
@@ -80,4 +80,4 @@ std::optional<ExecRequest> ExecJoin::add_process(ExecProcess process)
     return std::nullopt;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

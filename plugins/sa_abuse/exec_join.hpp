@@ -20,7 +20,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 struct ExecRequest {
     uint64_t at_ns = 0;
@@ -65,4 +65,4 @@ private:
     std::deque<ExecProcess> processes_;
 };
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -6,7 +6,7 @@
 
 #include "detector.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 bool one_of(std::string_view value, std::initializer_list<std::string_view> options)
@@ -125,4 +125,4 @@ void SaAbuseDetector::check_unusual_call(const vigil::Event &event, const vigil_
     baseline_->observe(account, shape, now);
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

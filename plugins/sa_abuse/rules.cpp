@@ -5,7 +5,7 @@
 
 #include <vigil/attack.hpp>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 namespace attack = vigil::attack;
@@ -70,4 +70,4 @@ std::span<const vigil_attack_ref> all_techniques()
     return every_technique;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -9,7 +9,7 @@
 #include <vigil/plugin_abi.h>
 #include <vigil/rule_table.hpp>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 enum class Rule {
     pods_exec,
@@ -39,4 +39,4 @@ extern const vigil::RuleTable<RuleInfo, rule_count> rule_table;
 std::span<const vigil_attack_ref> all_tactics();
 std::span<const vigil_attack_ref> all_techniques();
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -10,6 +10,7 @@
 #include "detector.hpp"
 #include "rules.hpp"
 
+namespace vigil_sa_abuse {
 namespace {
 
 using vigil::config_key;
@@ -64,19 +65,20 @@ constexpr std::array config_keys{
 constexpr std::array<uint16_t, 3> subscribed_kinds{VIGIL_KIND_AUDIT_EVENT, VIGIL_KIND_PROCESS_EXEC,
                                                    VIGIL_KIND_ALERT_RAISED};
 
-const vigil_plugin_descriptor descriptor = vigil::describe_detector<sa_abuse::SaAbuseDetector>({
+const vigil_plugin_descriptor descriptor = vigil::describe_detector<SaAbuseDetector>({
     .name = "sa_abuse",
     .version = "0.1.0",
     .description = "Detects service-account abuse in Kubernetes audit events: pods/exec, RBAC changes, "
                    "permission and secret discovery bursts, a pod's token used from elsewhere, calls an account "
                    "never made during its warm-up, and chains of those with escape, lateral movement or injection "
                    "findings in the account's pod.",
-    .tactics = sa_abuse::all_tactics(),
-    .techniques = sa_abuse::all_techniques(),
+    .tactics = all_tactics(),
+    .techniques = all_techniques(),
     .config_keys = config_keys,
     .subscribed_kinds = subscribed_kinds,
 });
 
 } // namespace
+} // namespace vigil_sa_abuse
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_sa_abuse::descriptor)

@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 constexpr uint64_t second_ns = 1'000'000'000ull;
@@ -55,4 +55,4 @@ Settings read_settings(const vigil::Config &config)
     return settings;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

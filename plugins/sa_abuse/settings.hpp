@@ -12,7 +12,7 @@
 
 #include "rules.hpp"
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 struct Settings {
     vigil::RuleSwitches<Rule, rule_count> switches; // disabled_rules
@@ -40,4 +40,4 @@ struct Settings {
 // Throws vigil::ConfigError naming the option at fault.
 Settings read_settings(const vigil::Config &config);
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

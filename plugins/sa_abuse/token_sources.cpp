@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 namespace {
 
 bool contains(const std::vector<std::string> &items, std::string_view item)
@@ -66,4 +66,4 @@ std::vector<std::string> TokenSources::learned(std::string_view pod_uid) const
     return found == pods_.end() ? std::vector<std::string>{} : found->second.learned;
 }
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace sa_abuse {
+namespace vigil_sa_abuse {
 
 class TokenSources {
 public:
@@ -47,4 +47,4 @@ private:
     std::size_t forgotten_pods_ = 0;
 };
 
-} // namespace sa_abuse
+} // namespace vigil_sa_abuse

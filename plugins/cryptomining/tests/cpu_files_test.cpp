@@ -4,7 +4,7 @@
 
 #include "cpu_files.hpp"
 
-using namespace cryptomining_plugin;
+using namespace vigil_cryptomining;
 
 TEST_CASE("cpu.stat: usage_usec")
 {

@@ -5,7 +5,7 @@
 #include "dns_query.hpp"
 
 using cryptomining_test::dns_query;
-using namespace cryptomining_plugin;
+using namespace vigil_cryptomining;
 
 TEST_CASE("the question of a UDP query")
 {

@@ -9,7 +9,7 @@
 #include "miner_command.hpp"
 #include "patterns.hpp"
 
-using namespace cryptomining_plugin;
+using namespace vigil_cryptomining;
 
 namespace {
 

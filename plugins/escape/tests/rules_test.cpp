@@ -10,7 +10,7 @@
 #include "rules.hpp"
 #include "sequences.hpp"
 
-using namespace escape_plugin;
+using namespace vigil_escape;
 
 TEST_CASE("every rule has a unique escape.* id and T1611 or a module technique")
 {
@@ -86,7 +86,7 @@ TEST_CASE("pending kernel loads are bounded and found by thread")
 
 TEST_CASE("cgroups in set-up: until an exec in a mount namespace other than the host's, and bounded")
 {
-    escape_plugin::CgroupsInSetup cgroups(2);
+    vigil_escape::CgroupsInSetup cgroups(2);
     CHECK_FALSE(cgroups.exec_is_runtime(7, true)); // never seen created: not the runtime
     cgroups.created(7);
     CHECK(cgroups.exec_is_runtime(7, true));

@@ -8,7 +8,7 @@
 #include "ptrace_requests.hpp"
 #include "rules.hpp"
 
-using namespace injection_plugin;
+using namespace vigil_injection;
 
 TEST_CASE("the rule table matches the documented rules")
 {

@@ -3,7 +3,7 @@
 // metadata_connect, through the real lateral_movement.so.
 #include "test_support.hpp"
 
-using namespace lateral_test;
+using namespace lateral_movement_test;
 
 namespace {
 

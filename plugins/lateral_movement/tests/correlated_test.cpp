@@ -3,7 +3,7 @@
 // connect by one process tree, within the window, are one alert.
 #include "test_support.hpp"
 
-using namespace lateral_test;
+using namespace lateral_movement_test;
 
 TEST_CASE("a shell's cat reads the token, its wget connects: one correlated alert for the pair")
 {

@@ -6,7 +6,7 @@
 
 #include "correlation.hpp"
 
-using namespace lateral_plugin;
+using namespace vigil_lateral_movement;
 
 namespace {
 

@@ -6,8 +6,8 @@
 
 #include "test_support.hpp"
 
-using lateral_test::Sensor;
-using lateral_test::strings;
+using lateral_movement_test::Sensor;
+using lateral_movement_test::strings;
 using vigil::testing::FakeHost;
 
 namespace {

@@ -7,7 +7,7 @@
 #include "endpoints.hpp"
 #include "lateral_events.h"
 
-using namespace lateral_plugin;
+using namespace vigil_lateral_movement;
 
 namespace {
 

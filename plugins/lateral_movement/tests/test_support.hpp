@@ -16,7 +16,7 @@
 
 #include "lateral_events.h"
 
-namespace lateral_test {
+namespace lateral_movement_test {
 
 inline constexpr uint64_t second = 1'000'000'000ull;
 
@@ -161,4 +161,4 @@ inline std::vector<std::string> strings(std::initializer_list<const char *> item
     return {items.begin(), items.end()};
 }
 
-} // namespace lateral_test
+} // namespace lateral_movement_test

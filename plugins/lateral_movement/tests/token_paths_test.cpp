@@ -6,7 +6,7 @@
 
 #include "token_paths.hpp"
 
-using namespace lateral_plugin;
+using namespace vigil_lateral_movement;
 
 namespace {
 

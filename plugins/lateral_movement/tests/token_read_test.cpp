@@ -2,7 +2,7 @@
 // lateral_movement.token_read, through the real lateral_movement.so.
 #include "test_support.hpp"
 
-using namespace lateral_test;
+using namespace lateral_movement_test;
 
 TEST_CASE("a shell's cat reads the service-account token")
 {

@@ -7,7 +7,7 @@
 #include "chain_finding.hpp"
 #include "test_support.hpp"
 
-using namespace sa_test;
+using namespace sa_abuse_test;
 using vigil::testing::FakeRaisedAlert;
 
 namespace {
@@ -392,7 +392,7 @@ TEST_CASE("chain: disabled_rules switches it off; bad options are refused")
 
 TEST_CASE("ChainJoin: the pod UID before the account, the window, and the bound")
 {
-    using namespace sa_abuse;
+    using namespace vigil_sa_abuse;
     auto finding = [](uint64_t at, const char *rule, const char *pod_uid, const char *account) {
         Finding made;
         made.at_ns = at * second;
@@ -433,8 +433,8 @@ TEST_CASE("container_finding: the pod's account, ATT&CK ids and evidence copied"
 {
     auto fake = token_read();
     auto raised = fake.view();
-    CHECK(sa_abuse::names_a_pod(raised));
-    auto finding = sa_abuse::container_finding(raised, 7);
+    CHECK(vigil_sa_abuse::names_a_pod(raised));
+    auto finding = vigil_sa_abuse::container_finding(raised, 7);
     CHECK(finding.at_ns == 7);
     CHECK(finding.account == "shop:web");
     CHECK(finding.pod_uid == web_uid);
@@ -445,12 +445,12 @@ TEST_CASE("container_finding: the pod's account, ATT&CK ids and evidence copied"
     CHECK(finding.evidence[1].key == "syscall");
     CHECK(finding.evidence[1].text == "openat");
     fake.pod_uid = "";
-    CHECK(sa_abuse::names_a_pod(fake.view())); // namespace and account still name it
+    CHECK(vigil_sa_abuse::names_a_pod(fake.view())); // namespace and account still name it
     fake.service_account = "";
-    CHECK_FALSE(sa_abuse::names_a_pod(fake.view()));
+    CHECK_FALSE(vigil_sa_abuse::names_a_pod(fake.view()));
     vigil_evidence_field unknown{};
     unknown.struct_size = sizeof(unknown);
     unknown.key = "future";
     unknown.type = 99;
-    CHECK_FALSE(sa_abuse::copy_evidence(unknown));
+    CHECK_FALSE(vigil_sa_abuse::copy_evidence(unknown));
 }

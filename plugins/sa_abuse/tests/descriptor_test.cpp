@@ -5,7 +5,7 @@
 
 #include "test_support.hpp"
 
-using namespace sa_test;
+using namespace sa_abuse_test;
 using vigil::testing::FakeHost;
 
 TEST_CASE("the descriptor: name, ATT&CK coverage, audit, exec and raised-alert subscriptions, no BPF")

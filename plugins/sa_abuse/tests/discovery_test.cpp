@@ -2,7 +2,7 @@
 // sa_abuse.access_review_burst and sa_abuse.secret_enumeration
 #include "test_support.hpp"
 
-using namespace sa_test;
+using namespace sa_abuse_test;
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include "test_support.hpp"
 
-using namespace sa_test;
+using namespace sa_abuse_test;
 
 namespace {
 

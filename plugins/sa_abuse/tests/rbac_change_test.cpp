@@ -2,7 +2,7 @@
 // sa_abuse.rbac_change
 #include "test_support.hpp"
 
-using namespace sa_test;
+using namespace sa_abuse_test;
 
 namespace {
 

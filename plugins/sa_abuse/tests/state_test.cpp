@@ -6,8 +6,8 @@
 #include "test_support.hpp"
 #include "token_sources.hpp"
 
-using namespace sa_abuse;
-using sa_test::second;
+using namespace vigil_sa_abuse;
+using sa_abuse_test::second;
 
 TEST_CASE("WarmupBaseline: untracked accounts beyond the bound are always usual")
 {

@@ -9,7 +9,7 @@
 #include <doctest/doctest.h>
 #include <vigil/testing/fake_host.hpp>
 
-namespace sa_test {
+namespace sa_abuse_test {
 
 inline constexpr uint64_t second = 1'000'000'000ull;
 
@@ -77,4 +77,4 @@ inline std::vector<std::string> strings(std::initializer_list<const char *> item
     return {items.begin(), items.end()};
 }
 
-} // namespace sa_test
+} // namespace sa_abuse_test

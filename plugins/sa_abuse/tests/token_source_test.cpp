@@ -2,7 +2,7 @@
 // sa_abuse.token_foreign_source
 #include "test_support.hpp"
 
-using namespace sa_test;
+using namespace sa_abuse_test;
 
 TEST_CASE("token_foreign_source: a pod's token used from another address after the first calls")
 {

@@ -9,6 +9,7 @@
 #include "canary.skel.h"
 #include "canary_events.h"
 
+namespace vigil_canary {
 namespace {
 
 class CanaryDetector final : public vigil::Detector {
@@ -76,5 +77,6 @@ const vigil_plugin_descriptor descriptor = vigil::describe_detector<CanaryDetect
 });
 
 } // namespace
+} // namespace vigil_canary
 
-VIGIL_EXPORT_PLUGIN(descriptor)
+VIGIL_EXPORT_PLUGIN(vigil_canary::descriptor)
