@@ -30,7 +30,7 @@ void Dispatcher::core_record(const vigil_event_header &header, const processes::
 void Dispatcher::plugin_record(std::size_t plugin, const vigil_event_header &header,
                                const processes::ProcessEntry &process, const containers::ContainerInfo *container)
 {
-    deliver(*detectors_.at(plugin), header, &process, container);
+    deliver(*detectors_[plugin], header, &process, container); // numbers are ours: no check per record
 }
 
 void Dispatcher::deliver(plugins::RunningPlugin &plugin, const vigil_event_header &header,
