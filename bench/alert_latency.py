@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Time from a syscall to its alert line in the jsonl output.
 
 The sensor runs with the injection detector and the jsonl output (dedup off).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What the benchmarks share: the sensor harness of the integration tests,
 medians, and a cgroup the benchmark's own processes run in."""
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * connect() of a UDP socket to 127.0.0.1:9 (discard), N times; prints
  * nanoseconds per call. A UDP connect only records the peer, sends nothing

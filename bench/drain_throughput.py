@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """How many events per second the sensor's drain loop takes from the kernel and
 dispatches to a detector, and how much sensor CPU each costs.
 

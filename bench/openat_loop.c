@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* openat()+close() of a file, N times; prints nanoseconds per iteration. */
 #include <fcntl.h>
 #include <stdio.h>

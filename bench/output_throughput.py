@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """How many alerts per second each output plugin delivers, through the real
 sensor, to the loopback fakes of the integration tests
 (tests/integration/receivers) on this machine.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The durable spool's cost on the hot path: how many 1 KB alerts per second it
 // appends and acknowledges, and how long one append holds the calling (event)
 // thread, alone and while a delivery thread acknowledges at the same time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Calls getppid() as fast as it can for a given number of seconds and prints how many times.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """What the sensor adds to a syscall its detectors filter out in the kernel.
 
 A loop of one syscall is timed under three configurations, alternated run

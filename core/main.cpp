@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigil: the command line of the sensor.
 //
 //   vigil run [-c FILE]      run the sensor
@@ -31,8 +32,8 @@ int main(int argc, char **argv)
 {
     options::options_description global("options");
     global.add_options()("help,h", "show this help")("version", "print the version")(
-        "config,c", options::value<std::string>(), "configuration file (TOML)")(
-        "command", options::value<std::string>(), "run, check or plugins");
+        "config,c", options::value<std::string>(),
+        "configuration file (TOML)")("command", options::value<std::string>(), "run, check or plugins");
     options::positional_options_description positional;
     positional.add("command", 1);
 
@@ -49,8 +50,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (values.contains("version")) {
-        std::cout << "vigil " << VIGIL_VERSION << " (plugin ABI " << VIGIL_ABI_MAJOR << "." << VIGIL_ABI_MINOR
-                  << ")\n";
+        std::cout << "vigil " << VIGIL_VERSION << " (plugin ABI " << VIGIL_ABI_MAJOR << "." << VIGIL_ABI_MINOR << ")\n";
         return 0;
     }
     if (!values.contains("command")) {

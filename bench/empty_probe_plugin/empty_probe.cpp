@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Benchmark floor: a detector whose only programs are empty, so a run with it
 // measures what attaching anything to sys_enter_openat or sys_enter_connect costs.
 #include <vigil/detector.hpp>

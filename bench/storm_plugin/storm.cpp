@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Benchmark detector: counts the storm's records, so that a run measures the
 // ring buffer, the drain loop, the event router and dispatch. With
 // alert_every = n it also raises one alert for every n-th record, built as a

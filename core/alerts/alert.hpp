@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sensor's own copy of an alert. A detector's vigil_alert_request only
 // lives for the emit_alert call; this owns every string, so it can be
 // enriched, held by the deduplicator and rendered later.
@@ -86,8 +87,8 @@ struct Alert {
     std::optional<ContainerContext> container; // absent for host processes
     KubernetesContext k8s;                     // node always set; pod_uid from the cgroup when known
     std::vector<EvidenceField> evidence;
-    std::string dedup_key;         // what makes two alerts of a rule the same finding; not rendered
-    std::optional<Repeat> repeat;  // set on the summary of repeats held back by dedup
+    std::string dedup_key;        // what makes two alerts of a rule the same finding; not rendered
+    std::optional<Repeat> repeat; // set on the summary of repeats held back by dedup
     // Raised by a detector while it handled another detector's alert
     // (VIGIL_KIND_ALERT_RAISED): not handed on to detectors again. Not rendered.
     bool answers_raised_alert = false;

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/alerts/alert_context.hpp"
 
-#include <cstring>
 #include <array>
+#include <cstring>
 
 #include "core/util/boot_clock.hpp"
 

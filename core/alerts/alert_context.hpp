@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Filling an alert with what the sensor knows and the plugin does not: the
 // process with its ancestry, the container, the pod and the node.
 #pragma once
@@ -14,9 +15,9 @@
 namespace vigil::alerts {
 
 struct AlertSubject {
-    const vigil_event_header *header = nullptr;             // the triggering record, if any
-    const processes::ProcessEntry *process = nullptr;       // the acting process, if known
-    const containers::ContainerInfo *container = nullptr;   // nullptr for host processes
+    const vigil_event_header *header = nullptr;           // the triggering record, if any
+    const processes::ProcessEntry *process = nullptr;     // the acting process, if known
+    const containers::ContainerInfo *container = nullptr; // nullptr for host processes
 };
 
 class AlertContext {

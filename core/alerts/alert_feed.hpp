@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Alerts handed on to the detectors that join findings (subscribers of
 // VIGIL_KIND_ALERT_RAISED). An alert is raised from inside a detector's hook,
 // so it cannot be handed on there and then: the feed keeps a copy, and the

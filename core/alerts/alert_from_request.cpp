@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Copying a detector's vigil_alert_request into an Alert. The request comes
 // from a plugin that may have been built against an older ABI minor (smaller
 // structs) or simply be careless (NULL strings, NULL arrays), so every read is
@@ -31,8 +32,7 @@ std::string copy_string(const char *text)
 // An ABI array is usable when it exists and its first element's struct_size
 // can step through it: a stride smaller than the size field itself would make
 // every index read the same bytes.
-template <class T>
-bool usable_array(const T *array, uint32_t count)
+template <class T> bool usable_array(const T *array, uint32_t count)
 {
     return array != nullptr && count > 0 && array->struct_size >= sizeof(uint32_t);
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON form of an alert: what the jsonl output writes and what every
 // output receives in vigil_alert.json. Key order is fixed so that lines are
 // stable and diffable:

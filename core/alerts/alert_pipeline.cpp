@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/alerts/alert_pipeline.hpp"
 
 #include <algorithm>
@@ -16,7 +17,10 @@ AlertPipeline::AlertPipeline(uint64_t dedup_window_ns, std::size_t dedup_max_key
 {
 }
 
-AlertPipeline::~AlertPipeline() { stop(std::chrono::milliseconds{0}); }
+AlertPipeline::~AlertPipeline()
+{
+    stop(std::chrono::milliseconds{0});
+}
 
 void AlertPipeline::add_output(std::unique_ptr<delivery::OutputWorker> output, Route route)
 {
@@ -60,7 +64,8 @@ void AlertPipeline::stop(std::chrono::milliseconds drain_deadline)
     // One deadline for all: outputs not yet told to stop keep delivering
     // meanwhile, so stopping them one after another still ends by it.
     constexpr std::chrono::milliseconds longest_drain{24 * 60 * 60 * 1000};
-    auto deadline = std::chrono::steady_clock::now() + std::clamp(drain_deadline, std::chrono::milliseconds{0}, longest_drain);
+    auto deadline =
+        std::chrono::steady_clock::now() + std::clamp(drain_deadline, std::chrono::milliseconds{0}, longest_drain);
     for (auto &output : outputs_) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         output.worker->stop(std::max(left, std::chrono::milliseconds{0}));
@@ -122,8 +127,8 @@ void AlertPipeline::flush_spool()
     appends_.clear();
     for (const auto &entry : batch) {
         for (std::size_t index = 0; index < entry.worker_count; ++index) {
-            appends_.push_back(delivery::SpoolAppend{spool_batch_workers_[entry.first_worker + index]->name(),
-                                                     entry.bytes});
+            appends_.push_back(
+                delivery::SpoolAppend{spool_batch_workers_[entry.first_worker + index]->name(), entry.bytes});
         }
     }
     // Every spooled output shares the sensor's one spool. Stored in one

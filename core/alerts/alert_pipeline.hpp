@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // From a raised alert to the outputs: deduplication, rendering once, and a
 // hand-off to every output's queue. The event thread never waits on an
 // output; each has its own queue and delivery thread.
@@ -25,10 +26,10 @@
 #include "core/alerts/deduplicator.hpp"
 #include "core/alerts/rendered_alert.hpp"
 #include "core/alerts/route.hpp"
-#include "core/util/log_throttle.hpp"
 #include "core/delivery/output_statistics.hpp"
 #include "core/delivery/output_worker.hpp"
 #include "core/delivery/spool.hpp"
+#include "core/util/log_throttle.hpp"
 
 namespace vigil::alerts {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Holding back repeats of the same finding. The first alert of a key is sent
 // at once and opens a window; repeats inside the window are only counted, and
 // when the window closes a single summary carries their count and time span.

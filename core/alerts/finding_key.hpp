@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What makes two alerts the same finding. The deduplicator holds back repeats
 // by it, and outputs get it (vigil_alert.finding_key) so a receiver that
 // merges repeats, such as a paging service's incident key, merges the same ones.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Puts pod metadata on container alerts, without losing the alert raised in
 // the first moments of a container, before the API has reported its pod.
 //
@@ -42,7 +43,7 @@ public:
     std::size_t held() const { return held_.size(); }
 
     struct Statistics {
-        uint64_t enriched = 0;          // at once
+        uint64_t enriched = 0; // at once
         uint64_t enriched_after_wait = 0;
         uint64_t unresolved = 0;
     };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/alerts/raised_alert_view.hpp"
 
 #include <type_traits>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ABI view (vigil_raised_alert) of an Alert, for the detectors that
 // subscribe to other detectors' alerts: pointers into the alert and into
 // arrays this object owns, valid while both live, which is one dispatch.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/alerts/rendered_alert.hpp"
 
 #include "core/alerts/finding_key.hpp"
@@ -19,8 +20,7 @@ std::vector<vigil_attack_ref> abi_refs(const std::vector<alerts::AttackRef> &ref
 
 RenderedAlert::RenderedAlert(alerts::Alert alert)
     : alert_(std::move(alert)), json_(alerts::to_json(alert_)), finding_key_(alerts::finding_key(alert_)),
-      tactics_(abi_refs(alert_.tactics)),
-      techniques_(abi_refs(alert_.techniques))
+      tactics_(abi_refs(alert_.tactics)), techniques_(abi_refs(alert_.techniques))
 {
     view_.struct_size = sizeof(view_);
     view_.json = json_.c_str();

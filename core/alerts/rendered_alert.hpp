@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An alert ready for outputs: rendered to JSON once, however many outputs
 // receive it, and viewed through the ABI's vigil_alert. Shared read-only
 // between the outputs' delivery threads.

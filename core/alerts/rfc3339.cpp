@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/alerts/rfc3339.hpp"
 
 #include <chrono>

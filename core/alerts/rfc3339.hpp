@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Alert timestamps as RFC 3339 UTC text with exactly nine fractional digits,
 // so that every alert's "time" has the same width and sorts as text.
 #pragma once

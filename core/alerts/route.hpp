@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which alerts one output receives: a minimum severity, tactics to take or
 // leave, rule globs to take or leave. The output plugin proposes a default
 // (a pager takes only what should wake someone); the operator's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One Kubernetes audit event (audit.k8s.io/v1, kind Event) as the sensor keeps
 // it between the thread that received it and the event thread: owned strings,
 // so that it can wait in the queue after the request or line it came from is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/audit/audit_event_view.hpp"
 
 namespace vigil::audit {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ABI view (vigil_audit_event) of an AuditEvent: pointers into the owned
 // strings, valid while both live, which is the length of one dispatch.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/audit/audit_parser.hpp"
 
 #include <nlohmann/json.hpp>

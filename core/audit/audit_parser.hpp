@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Audit events from text: one Event (a log line) or an EventList (a webhook
 // batch). Never throws: bad input comes back as a ParseFailure, counted by the
 // caller and skipped, so that nothing an API server or a file holds can stop

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/audit/audit_queue.hpp"
 
 #include <algorithm>
@@ -23,9 +24,15 @@ bool AuditQueue::push(std::vector<AuditEvent> &events, bool count_refusal)
     return true;
 }
 
-bool AuditQueue::try_push_all(std::vector<AuditEvent> &events) { return push(events, true); }
+bool AuditQueue::try_push_all(std::vector<AuditEvent> &events)
+{
+    return push(events, true);
+}
 
-bool AuditQueue::try_push_all_quietly(std::vector<AuditEvent> &events) { return push(events, false); }
+bool AuditQueue::try_push_all_quietly(std::vector<AuditEvent> &events)
+{
+    return push(events, false);
+}
 
 bool AuditQueue::take(std::vector<AuditEvent> &out, std::size_t limit)
 {

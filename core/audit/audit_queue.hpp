@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The hand-off from the threads that receive audit events (webhook, log
 // follower) to the event thread. Bounded, so that a flood of audit events
 // costs a known amount of memory: a webhook batch that does not fit is refused

@@ -1,10 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/audit/audit_sources.hpp"
 
 namespace vigil::audit {
 
 AuditSources::AuditSources(std::size_t queue_size) : queue_(queue_size) {}
 
-AuditSources::~AuditSources() { stop(); }
+AuditSources::~AuditSources()
+{
+    stop();
+}
 
 std::expected<std::unique_ptr<AuditSources>, std::string> AuditSources::prepare(const config::AuditConfig &config)
 {
@@ -34,8 +38,8 @@ std::expected<std::unique_ptr<AuditSources>, std::string> AuditSources::prepare(
     }
     if (!config.log_path.empty()) {
         sources->log_ = std::make_unique<LogSource>(
-            config.log_path, config.log_start_at == "beginning" ? StartAt::beginning : StartAt::end,
-            sources->queue_, sources->failures_);
+            config.log_path, config.log_start_at == "beginning" ? StartAt::beginning : StartAt::end, sources->queue_,
+            sources->failures_);
         sources->log_path_ = config.log_path;
     }
     return sources;

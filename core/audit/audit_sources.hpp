@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Everything that brings audit events into the sensor, as the sensor sees it:
 // the queue, the webhook and the log-file source, built from [audit]. The
 // event thread only takes from the queue and reads counters; all I/O happens

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The webhook's shared secret: read from the file the configuration names
 // (never from the TOML itself), kept only as its SHA-256, and compared in
 // constant time, so neither the log, a core dump's obvious strings nor the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/audit/log_follower.hpp"
 
 #include <algorithm>
@@ -13,7 +14,10 @@ LogFollower::LogFollower(std::string path, StartAt start_at, std::size_t max_lin
 {
 }
 
-LogFollower::~LogFollower() { close_current(); }
+LogFollower::~LogFollower()
+{
+    close_current();
+}
 
 void LogFollower::close_current()
 {

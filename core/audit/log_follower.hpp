@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Follows a JSON-lines file that another process appends to and rotates, as
 // the API server's log backend (or logrotate) does, and hands over each
 // complete line once. Synchronous and thread-free, so it can be tested step
@@ -25,8 +26,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <vector>
 #include <sys/types.h>
+#include <vector>
 
 #include "core/util/file_descriptor.hpp"
 
@@ -37,10 +38,10 @@ enum class StartAt { end, beginning };
 struct FollowerStatistics {
     uint64_t lines = 0;
     uint64_t bytes = 0;
-    uint64_t rotations = 0;        // renames followed
-    uint64_t truncations = 0;      // copytruncates followed
-    uint64_t overlong_lines = 0;   // longer than max_line_bytes: skipped
-    uint64_t open_failures = 0;    // polls that found no readable file at the path
+    uint64_t rotations = 0;      // renames followed
+    uint64_t truncations = 0;    // copytruncates followed
+    uint64_t overlong_lines = 0; // longer than max_line_bytes: skipped
+    uint64_t open_failures = 0;  // polls that found no readable file at the path
 };
 
 class LogFollower {
@@ -78,7 +79,7 @@ private:
     ino_t inode_ = 0;
     uint64_t offset_ = 0;
     bool polled_once_ = false;
-    std::string partial_;          // the start of a line whose newline has not been written yet
+    std::string partial_;             // the start of a line whose newline has not been written yet
     bool discard_to_newline_ = false; // inside an overlong line, or the line the first open started in
     std::vector<char> buffer_;
     FollowerStatistics statistics_;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/audit/log_source.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,7 +22,10 @@ LogSource::LogSource(std::string path, StartAt start_at, AuditQueue &queue, Pars
 {
 }
 
-LogSource::~LogSource() { stop(); }
+LogSource::~LogSource()
+{
+    stop();
+}
 
 void LogSource::start()
 {

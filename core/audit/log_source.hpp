@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The log-file source: a LogFollower polled on a thread of its own every
 // 200 ms, each line parsed there (not on the event thread) and pushed to the
 // queue. When the queue is full it waits and tries again: the file holds the

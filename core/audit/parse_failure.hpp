@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Why an audit event or batch was refused, and how many of each: bad input is
 // counted per reason and skipped, so an operator can tell a misconfigured API
 // server (wrong kind, wrong version) from a truncating proxy (not JSON).
@@ -34,7 +35,10 @@ struct ParseFailure {
 // Counts per reason. Shared by the webhook and log threads, read by the event thread.
 class ParseFailureCounts {
 public:
-    void add(ParseFailureReason reason) { counts_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed); }
+    void add(ParseFailureReason reason)
+    {
+        counts_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+    }
     uint64_t count(ParseFailureReason reason) const
     {
         return counts_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);

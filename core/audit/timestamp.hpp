@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Audit timestamps (RFC 3339 "2024-05-01T12:34:56.123456Z", any offset) to
 // nanoseconds since the Unix epoch, so detectors compare numbers, not text.
 #pragma once

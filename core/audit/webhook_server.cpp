@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/audit/webhook_server.hpp"
 
 #include <chrono>
@@ -41,7 +42,10 @@ bool is_json_content_type(std::string_view value)
     return beast::iequals(beast::string_view(type.data(), type.size()), "application/json");
 }
 
-std::string_view std_view(beast::string_view text) { return std::string_view(text.data(), text.size()); }
+std::string_view std_view(beast::string_view text)
+{
+    return std::string_view(text.data(), text.size());
+}
 
 } // namespace
 
@@ -78,8 +82,7 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket socket, WebhookServer::Impl &server)
-        : stream_(std::move(socket), server.tls_), server_(server)
+    Session(tcp::socket socket, WebhookServer::Impl &server) : stream_(std::move(socket), server.tls_), server_(server)
     {
         beast::error_code error;
         auto peer = stream_.next_layer().socket().remote_endpoint(error);
@@ -129,10 +132,9 @@ private:
         parser_.emplace();
         parser_->body_limit(server_.settings_.max_body_bytes);
         stream_.next_layer().expires_after(request_timeout);
-        http::async_read_header(stream_, buffer_, *parser_,
-                                [self = shared_from_this()](beast::error_code error, std::size_t) {
-                                    self->on_header(error);
-                                });
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_header(error); });
     }
 
     void on_header(beast::error_code error)
@@ -163,10 +165,9 @@ private:
             refuse(http::status::payload_too_large, "body too large");
             return;
         }
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code read_error, std::size_t) {
-                             self->on_body(read_error);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code read_error, std::size_t) { self->on_body(read_error); });
     }
 
     bool authenticated(const http::request<http::string_body> &request)
@@ -187,8 +188,8 @@ private:
         server_.statistics_.unauthenticated.fetch_add(1, std::memory_order_relaxed);
         if (auto held = server_.unauthenticated_log_.allow()) {
             // The peer, never the credential it presented.
-            spdlog::warn("audit webhook: unauthenticated request from {} refused (401): {} ({} more not logged)",
-                         peer_, why, *held);
+            spdlog::warn("audit webhook: unauthenticated request from {} refused (401): {} ({} more not logged)", peer_,
+                         why, *held);
         }
         respond(http::status::unauthorized, "unauthenticated", false);
         return false;
@@ -226,8 +227,8 @@ private:
             server_.failures_.add(batch.error().reason);
             stats.malformed_batches.fetch_add(1, std::memory_order_relaxed);
             if (auto held = server_.malformed_log_.allow()) {
-                spdlog::warn("audit webhook: malformed batch from {} refused (400): {}{}{} ({} more not logged)",
-                             peer_, reason_name(batch.error().reason), batch.error().detail.empty() ? "" : ": ",
+                spdlog::warn("audit webhook: malformed batch from {} refused (400): {}{}{} ({} more not logged)", peer_,
+                             reason_name(batch.error().reason), batch.error().detail.empty() ? "" : ": ",
                              batch.error().detail, *held);
             }
             return {http::status::bad_request, "malformed audit EventList"};
@@ -405,7 +406,10 @@ void WebhookServer::Impl::stop()
 
 WebhookServer::WebhookServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-WebhookServer::~WebhookServer() { stop(); }
+WebhookServer::~WebhookServer()
+{
+    stop();
+}
 
 std::expected<std::unique_ptr<WebhookServer>, std::string>
 WebhookServer::create(WebhookSettings settings, AuditQueue &queue, ParseFailureCounts &failures)
@@ -417,7 +421,10 @@ WebhookServer::create(WebhookSettings settings, AuditQueue &queue, ParseFailureC
     return std::unique_ptr<WebhookServer>(new WebhookServer(std::move(impl)));
 }
 
-std::expected<void, std::string> WebhookServer::start() { return impl_->start(); }
+std::expected<void, std::string> WebhookServer::start()
+{
+    return impl_->start();
+}
 
 void WebhookServer::stop()
 {
@@ -426,8 +433,14 @@ void WebhookServer::stop()
     }
 }
 
-uint16_t WebhookServer::port() const { return impl_->port_; }
+uint16_t WebhookServer::port() const
+{
+    return impl_->port_;
+}
 
-const WebhookStatistics &WebhookServer::statistics() const { return impl_->statistics_; }
+const WebhookStatistics &WebhookServer::statistics() const
+{
+    return impl_->statistics_;
+}
 
 } // namespace vigil::audit

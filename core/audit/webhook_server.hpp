@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The API server's audit webhook backend posts batches here: HTTPS only, on
 // threads of its own (never the event thread), authenticated by a bearer
 // token or a client certificate. A batch is answered 200 only once it is in
@@ -24,22 +25,22 @@ struct WebhookSettings {
     std::string path = "/audit";
     std::string cert_file;
     std::string key_file;
-    std::optional<BearerToken> token;  // accepted when set
-    std::string client_ca_file;        // client certificates accepted when set
+    std::optional<BearerToken> token; // accepted when set
+    std::string client_ca_file;       // client certificates accepted when set
     std::size_t max_body_bytes = 32u << 20;
-    unsigned threads = 2;              // a slow batch's parsing does not hold up the other connections
-    std::size_t max_connections = 64;  // beyond it, new connections are closed at once
+    unsigned threads = 2;             // a slow batch's parsing does not hold up the other connections
+    std::size_t max_connections = 64; // beyond it, new connections are closed at once
 };
 
 struct WebhookStatistics {
     std::atomic<uint64_t> requests{0};
     std::atomic<uint64_t> accepted_batches{0};
     std::atomic<uint64_t> accepted_events{0};
-    std::atomic<uint64_t> unauthenticated{0};  // 401
-    std::atomic<uint64_t> malformed_batches{0}; // 400
-    std::atomic<uint64_t> refused_queue_full{0}; // 503
-    std::atomic<uint64_t> other_refusals{0};   // 404, 405, 413, 415
-    std::atomic<uint64_t> tls_failures{0};     // handshakes that failed
+    std::atomic<uint64_t> unauthenticated{0};     // 401
+    std::atomic<uint64_t> malformed_batches{0};   // 400
+    std::atomic<uint64_t> refused_queue_full{0};  // 503
+    std::atomic<uint64_t> other_refusals{0};      // 404, 405, 413, 415
+    std::atomic<uint64_t> tls_failures{0};        // handshakes that failed
     std::atomic<uint64_t> connections_refused{0}; // past max_connections
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil check`: what this kernel offers, and which plugin programs can run on it.
 // Everything is probed for real (loaded and attached for a moment), never
 // guessed from the kernel version. Also whether the Kubernetes API server, if
@@ -14,10 +15,10 @@
 #include "core/logging/logging.hpp"
 #include "core/plugins/detector_objects.hpp"
 #include "core/plugins/plugin_library.hpp"
-#include "core/probes/kernel_features.hpp"
-#include "core/probes/tracefs.hpp"
 #include "core/probes/host_namespaces.hpp"
+#include "core/probes/kernel_features.hpp"
 #include "core/probes/probe_specs.hpp"
+#include "core/probes/tracefs.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -41,8 +42,8 @@ bool print_object(const probes::ObjectSpec &spec, const probes::LoadSettings &se
     }
     for (const auto &program : (*loaded)->programs()) {
         std::printf("    %-28s %-40s %s%s%s\n", program.name.c_str(), program.section.c_str(),
-                    std::string(probes::program_state_text(program.state)).c_str(),
-                    program.reason.empty() ? "" : ": ", program.reason.c_str());
+                    std::string(probes::program_state_text(program.state)).c_str(), program.reason.empty() ? "" : ": ",
+                    program.reason.c_str());
     }
     return !(*loaded)->missing_required();
 }

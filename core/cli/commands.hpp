@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sensor's commands. Each returns the process exit code:
 // 0 success, 1 failure at run time, 2 bad usage or configuration.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading the configuration for a command, and the defaults that depend on the
 // machine rather than the file (plugin directory, node name).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil plugins`: the plugins in the plugin directory, their versions, their
 // ATT&CK coverage and options, and the ones refused with the reason.
 #include <cstdio>

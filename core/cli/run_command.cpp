@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `vigil run`: the sensor itself.
 #include <atomic>
 #include <csignal>
@@ -14,7 +15,10 @@ namespace {
 
 std::atomic<bool> stop_requested{false};
 
-void request_stop(int) { stop_requested.store(true); }
+void request_stop(int)
+{
+    stop_requested.store(true);
+}
 
 void install_signal_handlers()
 {
@@ -32,7 +36,7 @@ void install_signal_handlers()
 int run_command(const CommandOptions &options)
 {
     auto config = load_config_or_report(options.config_path ? options.config_path
-                                                             : std::optional<std::string>(default_config_path));
+                                                            : std::optional<std::string>(default_config_path));
     if (!config) {
         return 2;
     }

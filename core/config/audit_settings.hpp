@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What [audit] needs beyond each key's own type and range: keys that only make
 // sense together (a webhook needs a certificate, a key and a way to
 // authenticate the API server), and the listen address's form.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/config/closest_name.hpp"
 
 #include <algorithm>
@@ -27,8 +28,8 @@ std::size_t edit_distance(std::string_view from, std::string_view to)
     for (std::size_t row = 1; row <= from.size(); ++row) {
         for (std::size_t column = 1; column <= to.size(); ++column) {
             const std::size_t substitution = from[row - 1] == to[column - 1] ? 0 : 1;
-            at(row, column) = std::min({at(row - 1, column) + 1, at(row, column - 1) + 1,
-                                        at(row - 1, column - 1) + substitution});
+            at(row, column) =
+                std::min({at(row - 1, column) + 1, at(row, column - 1) + 1, at(row - 1, column - 1) + substitution});
             if (row > 1 && column > 1 && from[row - 1] == to[column - 2] && from[row - 2] == to[column - 1]) {
                 at(row, column) = std::min(at(row, column), at(row - 2, column - 2) + 1);
             }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sensor's configuration: one TOML file, checked in full before anything
 // starts, so that a typo is an error naming its line instead of a silently
 // ignored setting.
@@ -19,17 +20,18 @@ namespace vigil::config {
 
 // Defaults and ranges live in config_schema.cpp, next to the documentation of each key.
 struct SensorConfig {
-    std::string plugin_dir;                         // "" = <dir of the vigil executable>/../lib/vigil/plugins
-    std::string log_level = "info";                 // trace|debug|info|warning|error
-    std::string node_name;                          // "" = the machine's hostname
-    uint32_t process_table_size = 65536;            // 1024..4194304
-    uint32_t container_cache_size = 8192;           // 64..1048576
-    uint32_t drain_interval_ms = 10;                // 1..1000: longest sleep of the drain loop between drains
-    uint32_t ring_buffer_kib = 0;                   // 0 = each BPF object's own size; else a power of two in 64..262144
-    std::vector<std::string> disabled_attach_types; // each one of tp, tp_btf, raw_tp, fentry, fexit, lsm, kprobe, cgroup, iter
-    bool mount_tracefs = true;                      // mount tracefs at /sys/kernel/tracing if it is not mounted
-    std::string host_proc = "/proc";                // where the host's /proc is (a DaemonSet mounts it elsewhere)
-    uint32_t stats_interval_s = 60;                 // 0 = never; else 1..86400
+    std::string plugin_dir;               // "" = <dir of the vigil executable>/../lib/vigil/plugins
+    std::string log_level = "info";       // trace|debug|info|warning|error
+    std::string node_name;                // "" = the machine's hostname
+    uint32_t process_table_size = 65536;  // 1024..4194304
+    uint32_t container_cache_size = 8192; // 64..1048576
+    uint32_t drain_interval_ms = 10;      // 1..1000: longest sleep of the drain loop between drains
+    uint32_t ring_buffer_kib = 0;         // 0 = each BPF object's own size; else a power of two in 64..262144
+    std::vector<std::string>
+        disabled_attach_types;       // each one of tp, tp_btf, raw_tp, fentry, fexit, lsm, kprobe, cgroup, iter
+    bool mount_tracefs = true;       // mount tracefs at /sys/kernel/tracing if it is not mounted
+    std::string host_proc = "/proc"; // where the host's /proc is (a DaemonSet mounts it elsewhere)
+    uint32_t stats_interval_s = 60;  // 0 = never; else 1..86400
 
     bool operator==(const SensorConfig &) const = default;
 };
@@ -61,16 +63,16 @@ struct KubernetesConfig {
 
 // Kubernetes audit events (core/audit/): both sources off by default.
 struct AuditConfig {
-    std::string webhook_listen;                // "" = no webhook; else "<address>:<port>", "[<ipv6>]:<port>"
-    std::string webhook_path = "/audit";       // the one path POSTs are taken on
-    std::string webhook_cert_file;             // PEM server certificate (chain), required with webhook_listen
-    std::string webhook_key_file;              // PEM private key of it
-    std::string webhook_token_file;            // a file holding the bearer token the API server sends
-    std::string webhook_client_ca_file;        // PEM CA that client certificates must chain to
-    uint32_t webhook_max_body_mib = 32;        // 1..1024: the largest batch accepted
-    std::string log_path;                      // "" = no log file; else the API server's audit log to follow
-    std::string log_start_at = "end";          // end|beginning: where the first open of the file starts
-    uint32_t queue_size = 20000;               // 400..10000000 events waiting for the event thread
+    std::string webhook_listen;          // "" = no webhook; else "<address>:<port>", "[<ipv6>]:<port>"
+    std::string webhook_path = "/audit"; // the one path POSTs are taken on
+    std::string webhook_cert_file;       // PEM server certificate (chain), required with webhook_listen
+    std::string webhook_key_file;        // PEM private key of it
+    std::string webhook_token_file;      // a file holding the bearer token the API server sends
+    std::string webhook_client_ca_file;  // PEM CA that client certificates must chain to
+    uint32_t webhook_max_body_mib = 32;  // 1..1024: the largest batch accepted
+    std::string log_path;                // "" = no log file; else the API server's audit log to follow
+    std::string log_start_at = "end";    // end|beginning: where the first open of the file starts
+    uint32_t queue_size = 20000;         // 400..10000000 events waiting for the event thread
 
     bool operator==(const AuditConfig &) const = default;
 };
@@ -83,8 +85,9 @@ struct SourceLocation {
 
 // One [plugins.<name>] (detector) or [outputs.<name>] (output) table.
 struct PluginSection {
-    std::string name;   // the table name
-    std::string plugin; // the plugin .so that provides it: an output's optional `plugin` key (default: name); a detector's name
+    std::string name; // the table name
+    std::string
+        plugin; // the plugin .so that provides it: an output's optional `plugin` key (default: name); a detector's name
     bool enabled = true;
     // The table itself, owned by Config::document. Its reserved keys (`enabled`, and
     // `plugin` for outputs) are not the plugin's options.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A problem found in the configuration, located precisely enough that the
 // operator can go straight to the offending line.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/config/config.hpp"
 
 #include <algorithm>
@@ -58,8 +59,8 @@ std::expected<Config, ConfigErrors> load_config(const std::string &path)
 {
     auto text = read_text_file(path);
     if (!text) {
-        return std::unexpected(ConfigErrors{
-            ConfigError{path, 0, 0, "", "cannot read the configuration file: " + std::string(std::strerror(text.error()))}});
+        return std::unexpected(ConfigErrors{ConfigError{
+            path, 0, 0, "", "cannot read the configuration file: " + std::string(std::strerror(text.error()))}});
     }
     return parse_config(*text, path);
 }
@@ -72,8 +73,8 @@ std::expected<Config, ConfigErrors> parse_config(std::string_view text, const st
         config.document = std::make_shared<toml::table>(toml::parse(text, std::string_view{path_for_messages}));
     } catch (const toml::parse_error &error) {
         const auto &where = error.source().begin;
-        return std::unexpected(
-            ConfigErrors{ConfigError{path_for_messages, where.line, where.column, "", std::string(error.description())}});
+        return std::unexpected(ConfigErrors{
+            ConfigError{path_for_messages, where.line, where.column, "", std::string(error.description())}});
     }
 
     ErrorCollector errors(path_for_messages);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/config/config_schema.hpp"
 
 #include "core/config/audit_settings.hpp"
@@ -12,8 +13,8 @@ constexpr std::string_view log_levels[] = {"trace", "debug", "info", "warning", 
 
 // The kinds of BPF program attachment an operator can rule out, e.g. where a
 // kernel lockdown policy forbids kprobes; programs with another choice fall back to it.
-constexpr std::string_view attach_types[] = {"tp",    "tp_btf", "raw_tp", "fentry", "fexit",
-                                             "lsm",   "kprobe", "cgroup", "iter"};
+constexpr std::string_view attach_types[] = {"tp",  "tp_btf", "raw_tp", "fentry", "fexit",
+                                             "lsm", "kprobe", "cgroup", "iter"};
 
 // clang-format off
 const Setting<SensorConfig> sensor_settings[] = {
@@ -109,14 +110,29 @@ const TopLevelTable tables[] = {
 
 } // namespace
 
-std::span<const TopLevelTable> top_level_tables() { return tables; }
+std::span<const TopLevelTable> top_level_tables()
+{
+    return tables;
+}
 
-const SectionSchema<SensorConfig> &sensor_schema() { return sensor; }
+const SectionSchema<SensorConfig> &sensor_schema()
+{
+    return sensor;
+}
 
-const SectionSchema<AlertsConfig> &alerts_schema() { return alerts; }
+const SectionSchema<AlertsConfig> &alerts_schema()
+{
+    return alerts;
+}
 
-const SectionSchema<KubernetesConfig> &kubernetes_schema() { return kubernetes; }
-const SectionSchema<AuditConfig> &audit_schema() { return audit; }
+const SectionSchema<KubernetesConfig> &kubernetes_schema()
+{
+    return kubernetes;
+}
+const SectionSchema<AuditConfig> &audit_schema()
+{
+    return audit;
+}
 
 std::vector<SettingDescription> describe_core_settings()
 {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the configuration file may contain: its top-level tables and the keys
 // of the core's own sections. Adding a key is one line in config_schema.cpp;
 // adding a table is a struct in config.hpp, a schema and one line there.

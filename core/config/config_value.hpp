@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading one TOML value as one of the types the plugin ABI knows
 // (vigil_config_type), with a message an operator understands when it is not.
 #pragma once

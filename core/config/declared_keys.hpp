@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The option keys a plugin declares in its descriptor, checked once when it is
 // loaded: a declaration mistake is the plugin author's bug, reported as such.
 #pragma once

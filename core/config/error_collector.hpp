@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Gathers every configuration error instead of stopping at the first, so one
 // run of the sensor shows the operator everything there is to fix.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/config/plugin_config_view.hpp"
 
 #include <cerrno>
@@ -15,8 +16,7 @@ const OptionStore *store_of(const void *context)
 
 // 0 with *@found set, -ENOENT for a key the plugin never declared, -EINVAL for
 // one of another type or a null argument, as plugin_abi.h promises.
-template <class Wanted>
-int look_up(const void *context, const char *key, const void *output, const Wanted *&found)
+template <class Wanted> int look_up(const void *context, const char *key, const void *output, const Wanted *&found)
 {
     if (context == nullptr || key == nullptr || output == nullptr) {
         return -EINVAL;

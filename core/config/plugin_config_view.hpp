@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The C function table through which a plugin reads its options.
 #pragma once
 

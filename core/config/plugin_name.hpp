@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Plugin names appear as TOML table names, metric prefixes and rule ids, so
 // they are kept to characters that are safe in all of them.
 #pragma once

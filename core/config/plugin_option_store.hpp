@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The checked values of one plugin's options, where the vigil_config_view
 // handed to the plugin reads them. Internal to PluginOptions.
 #pragma once
@@ -21,8 +22,7 @@ struct OptionStore {
 };
 
 // The value of @key if it holds a @Wanted, else nullptr.
-template <class Wanted>
-const Wanted *find_option(const OptionStore &store, std::string_view key)
+template <class Wanted> const Wanted *find_option(const OptionStore &store, std::string_view key)
 {
     auto found = store.values.find(key);
     return found == store.values.end() ? nullptr : std::get_if<Wanted>(&found->second);

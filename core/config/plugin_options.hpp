@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin's own options: its [plugins.<name>] or [outputs.<name>] table checked
 // against the keys the plugin declares in its descriptor, completed with the
 // declared defaults, and readable by the plugin through a vigil_config_view.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading the [plugins.<name>] and [outputs.<name>] tables. Only what the core
 // itself needs is checked here; each plugin's own options are checked later
 // against what the plugin declares (plugin_options.hpp), once it is loaded.

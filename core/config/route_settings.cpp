@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/config/route_settings.hpp"
 
 #include <algorithm>
@@ -55,7 +56,10 @@ std::optional<std::vector<std::string>> read_strings(const toml::node &node, con
     return values;
 }
 
-bool is_rule_glob(std::string_view glob) { return !glob.empty(); }
+bool is_rule_glob(std::string_view glob)
+{
+    return !glob.empty();
+}
 
 } // namespace
 

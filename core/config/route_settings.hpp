@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An output's [outputs.<name>.route] table: which alerts it receives. Each
 // key present replaces the same part of the output plugin's default route;
 // keys left out keep it. Read with the rest of the file, so that a mistake
@@ -17,9 +18,9 @@ namespace vigil::config {
 
 struct RouteOverrides {
     std::optional<vigil_severity> min_severity;
-    std::optional<std::vector<std::string>> tactics;         // ATT&CK tactic ids: "TA0004"
+    std::optional<std::vector<std::string>> tactics; // ATT&CK tactic ids: "TA0004"
     std::optional<std::vector<std::string>> exclude_tactics;
-    std::optional<std::vector<std::string>> rules;           // rule id globs: "escape.*"
+    std::optional<std::vector<std::string>> rules; // rule id globs: "escape.*"
     std::optional<std::vector<std::string>> exclude_rules;
 
     bool operator==(const RouteOverrides &) const = default;

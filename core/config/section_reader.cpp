@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/config/section_reader.hpp"
 
 #include <optional>
@@ -24,8 +25,7 @@ std::optional<std::string> choice_problem(std::string_view text, std::span<const
     if (choices.empty() || std::ranges::find(choices, text) != choices.end()) {
         return std::nullopt;
     }
-    return "expected " + describe_choices(choices) + "; got '" + std::string(text) + "'" +
-           did_you_mean(text, choices);
+    return "expected " + describe_choices(choices) + "; got '" + std::string(text) + "'" + did_you_mean(text, choices);
 }
 
 } // namespace
@@ -39,9 +39,8 @@ void read_setting_value(const toml::node &value, const IntegerRule & /*rule*/,
     }
 }
 
-void read_setting_value(const toml::node &value, const IntegerRule &rule,
-                        std::span<const std::string_view> /*choices*/, const std::string &key, ErrorCollector &errors,
-                        uint32_t &field)
+void read_setting_value(const toml::node &value, const IntegerRule &rule, std::span<const std::string_view> /*choices*/,
+                        const std::string &key, ErrorCollector &errors, uint32_t &field)
 {
     auto parsed = read_as<int64_t>(value, VIGIL_CONFIG_INTEGER, key, errors);
     if (!parsed) {

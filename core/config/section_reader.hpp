@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a core section such as [sensor] into its struct, driven by the
 // section's schema: unknown keys, wrong types and out-of-range values all
 // become errors, and keys that are absent keep their defaults.

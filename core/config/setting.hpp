@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The declarative description of one key of a core section such as [sensor]:
 // its name, the field it fills, what values it accepts and one line of
 // documentation. Reading, validation and the printed documentation all come
@@ -25,11 +26,10 @@ struct IntegerRule {
 
 // The default of a setting is the field's initializer in its section struct.
 template <class Section>
-using SettingField = std::variant<bool Section::*, uint32_t Section::*, std::string Section::*,
-                                  std::vector<std::string> Section::*>;
+using SettingField =
+    std::variant<bool Section::*, uint32_t Section::*, std::string Section::*, std::vector<std::string> Section::*>;
 
-template <class Section>
-struct Setting {
+template <class Section> struct Setting {
     std::string_view name;
     SettingField<Section> field;
     std::string_view doc;
@@ -46,8 +46,7 @@ bool integer_rule_accepts(const IntegerRule &rule, int64_t value);
 // "one of trace, debug, info"
 std::string describe_choices(std::span<const std::string_view> choices);
 
-template <class Section>
-struct SectionSchema {
+template <class Section> struct SectionSchema {
     std::string_view name; // the TOML table, e.g. "sensor"
     std::span<const Setting<Section>> settings;
 };

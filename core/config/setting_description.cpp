@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/config/setting_description.hpp"
 
 namespace vigil::config {

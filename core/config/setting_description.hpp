@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Documentation of the core's settings, generated from the same schema that
 // validates them, for `vigil config` style listings and the reference docs.
 #pragma once

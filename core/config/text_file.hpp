@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a whole (small) text file, keeping errno so that the operator is
 // told why it could not be read, not only that it could not.
 #pragma once

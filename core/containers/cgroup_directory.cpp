@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/containers/cgroup_directory.hpp"
 
 #include "core/containers/cgroup_handle_lookup.hpp"
@@ -57,9 +58,15 @@ std::size_t CgroupDirectory::scan()
     return recorded;
 }
 
-void CgroupDirectory::add(uint64_t cgroup_id, std::string_view path) { paths_.insert_or_assign(cgroup_id, std::string(path)); }
+void CgroupDirectory::add(uint64_t cgroup_id, std::string_view path)
+{
+    paths_.insert_or_assign(cgroup_id, std::string(path));
+}
 
-void CgroupDirectory::remove(uint64_t cgroup_id) { paths_.erase(cgroup_id); }
+void CgroupDirectory::remove(uint64_t cgroup_id)
+{
+    paths_.erase(cgroup_id);
+}
 
 std::optional<std::string> CgroupDirectory::path_of(uint64_t cgroup_id)
 {

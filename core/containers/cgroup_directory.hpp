@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cgroup id -> cgroup path. Events carry only the id of the acting task's
 // cgroup (the inode number of its directory in the v2 hierarchy); the path is
 // what says which container it is.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/containers/cgroup_handle_lookup.hpp"
 
 #include "core/util/file_descriptor.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Asking the kernel for the path of a cgroup we only know by id, for cgroups
 // that were neither seen at startup nor reported since (the table evicted
 // them, or their creation event was lost).

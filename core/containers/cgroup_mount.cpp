@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/containers/cgroup_mount.hpp"
 
 #include <fstream>
@@ -28,7 +29,7 @@ std::string unescape_mountinfo_field(std::string_view field)
 }
 
 struct MountinfoLine {
-    std::string root;        // the directory of the filesystem mounted here
+    std::string root; // the directory of the filesystem mounted here
     std::string mount_point;
     std::string filesystem_type;
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the cgroup v2 (unified) hierarchy is mounted. Cgroup ids in events
 // are inode numbers in that hierarchy, so every id lookup goes through it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/containers/cgroup_path.hpp"
 
 #include <algorithm>
@@ -121,7 +122,7 @@ std::optional<Runtime> runtime_of_prefix(std::string_view prefix)
 // One directory of the path, as the matchers see it.
 struct Level {
     std::string_view name;
-    std::string_view parent;    // the directory above, "" at the top
+    std::string_view parent;     // the directory above, "" at the top
     bool under_kubepods = false; // some directory above is the kubelet's kubepods level
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a cgroup path says about the container in it: the runtime's container
 // id, and the Kubernetes pod and QoS class when the kubelet made the levels
 // above it. Pure string work, no I/O, so it can be tested on any machine.

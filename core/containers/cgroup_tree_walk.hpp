@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Listing the cgroups that already exist when the sensor starts: the kernel
 // only reports cgroups created after our probes attached.
 #pragma once

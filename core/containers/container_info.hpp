@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the sensor knows about the container a cgroup belongs to, and the
 // plugin ABI's view of it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/containers/container_resolver.hpp"
 
 #include <string>
@@ -32,7 +33,10 @@ void ContainerResolver::on_cgroup_created(uint64_t cgroup_id, std::string_view p
         remember(cgroup_id, std::move(answer));
 }
 
-void ContainerResolver::on_cgroup_removed(uint64_t cgroup_id) { directory_.remove(cgroup_id); }
+void ContainerResolver::on_cgroup_removed(uint64_t cgroup_id)
+{
+    directory_.remove(cgroup_id);
+}
 
 ContainerResolver::Answer ContainerResolver::answer_for(uint64_t cgroup_id, std::string_view path)
 {

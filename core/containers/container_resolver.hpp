@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cgroup id -> container, for every event the sensor handles: the id comes
 // from the event, the answer goes to detectors and into alerts.
 #pragma once
@@ -14,9 +15,9 @@
 namespace vigil::containers {
 
 struct ResolverStatistics {
-    uint64_t hits = 0;      // answered from the table
-    uint64_t misses = 0;    // had to ask the cgroup directory
-    uint64_t evictions = 0; // entries dropped to stay within capacity
+    uint64_t hits = 0;                // answered from the table
+    uint64_t misses = 0;              // had to ask the cgroup directory
+    uint64_t evictions = 0;           // entries dropped to stay within capacity
     std::size_t negative_entries = 0; // entries now held that say "not a container"
 };
 

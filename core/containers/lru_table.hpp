@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A bounded map that evicts its least recently used entry when full: the
 // table behind every cache of the container resolver, so that no cache can
 // grow with the number of cgroups a node ever had.
@@ -12,8 +13,7 @@
 
 namespace vigil::containers {
 
-template <typename Key, typename Value>
-class LruTable {
+template <typename Key, typename Value> class LruTable {
 public:
     // A capacity of 0 is taken as 1: a table must be able to hold what it was just given.
     explicit LruTable(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1))

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counters of one output's delivery, for metrics and the shutdown report.
 #pragma once
 

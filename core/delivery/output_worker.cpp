@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/delivery/output_worker.hpp"
 
 #include <algorithm>
@@ -58,7 +59,10 @@ OutputWorker::OutputWorker(std::string name, const vigil_plugin_hooks *hooks, vo
     thread_ = std::thread([this] { run(); });
 }
 
-OutputWorker::~OutputWorker() { stop(std::chrono::milliseconds{0}); }
+OutputWorker::~OutputWorker()
+{
+    stop(std::chrono::milliseconds{0});
+}
 
 bool OutputWorker::enqueue(std::shared_ptr<const vigil_alert> alert)
 {
@@ -104,7 +108,10 @@ void OutputWorker::notify_spooled(uint64_t id)
     work_ready_.notify_one();
 }
 
-void OutputWorker::note_spool_failed() { counters_.dropped_spool_error.fetch_add(1, std::memory_order_relaxed); }
+void OutputWorker::note_spool_failed()
+{
+    counters_.dropped_spool_error.fetch_add(1, std::memory_order_relaxed);
+}
 
 void OutputWorker::stop(std::chrono::milliseconds drain_deadline)
 {
@@ -126,8 +133,8 @@ OutputStatistics OutputWorker::statistics() const
 {
     constexpr auto relaxed = std::memory_order_relaxed;
     OutputStatistics statistics{
-        counters_.enqueued.load(relaxed),      counters_.delivered.load(relaxed),
-        counters_.retried_sends.load(relaxed), counters_.rejected.load(relaxed),
+        counters_.enqueued.load(relaxed),           counters_.delivered.load(relaxed),
+        counters_.retried_sends.load(relaxed),      counters_.rejected.load(relaxed),
         counters_.dropped_queue_full.load(relaxed), counters_.dropped_at_stop.load(relaxed),
     };
     statistics.dropped_spool_error = counters_.dropped_spool_error.load(relaxed);
@@ -393,8 +400,7 @@ void OutputWorker::abandon_queue()
         counters_.dropped_at_stop.fetch_add(abandoned, std::memory_order_relaxed);
     }
     if (abandoned > 0) {
-        spdlog::warn("output {}: {} alerts were still queued when it stopped and were not delivered", name_,
-                     abandoned);
+        spdlog::warn("output {}: {} alerts were still queued when it stopped and were not delivered", name_, abandoned);
     }
 }
 
@@ -402,8 +408,8 @@ void OutputWorker::report_format_error(int error, const vigil_alert &dropped)
 {
     if (auto suppressed = reject_log_.allow()) {
         spdlog::error("output {}: could not format alert {}: {}; dropped it{}", name_,
-                      dropped.rule != nullptr ? dropped.rule : "?", std::error_code(-error, std::generic_category()).message(),
-                      suppressed_note(*suppressed));
+                      dropped.rule != nullptr ? dropped.rule : "?",
+                      std::error_code(-error, std::generic_category()).message(), suppressed_note(*suppressed));
     }
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One output plugin's delivery: a bounded queue filled by the alert pipeline
 // and a thread of its own that formats batches through the plugin's format
 // hook and sends them through its send hook, retrying with backoff. A slow or
@@ -36,11 +37,11 @@
 
 #include <vigil/plugin_abi.h>
 
-#include "core/util/backoff.hpp"
-#include "core/util/log_throttle.hpp"
 #include "core/delivery/output_statistics.hpp"
 #include "core/delivery/spool.hpp"
 #include "core/delivery/spooled_alert.hpp"
+#include "core/util/backoff.hpp"
+#include "core/util/log_throttle.hpp"
 
 namespace vigil::delivery {
 

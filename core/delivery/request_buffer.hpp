@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The vigil_buffer an output's format hook writes its request into: a
 // std::string the delivery thread owns and reuses from one request to the next.
 #pragma once

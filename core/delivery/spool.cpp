@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/delivery/spool.hpp"
 
 #include <cerrno>
@@ -52,7 +53,6 @@ struct OutputState {
     bool refusing = false; // a bound refused an append, and none was accepted since
     uint64_t refused_in_episode = 0;
 };
-
 
 // Keeps a second sensor off the spool (it would deliver everything twice).
 // A lock file of its own rather than a lock on the database: closing any

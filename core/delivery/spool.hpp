@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The durable spool: alerts accepted for an output and not yet acknowledged by
 // it, in one SQLite database file, so that they survive a crash or kill -9 of
 // the sensor and are delivered after restart, in order per output.

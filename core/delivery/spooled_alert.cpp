@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/delivery/spooled_alert.hpp"
 
 #include <cstring>
@@ -185,8 +186,8 @@ std::expected<std::unique_ptr<SpooledAlert>, std::string> SpooledAlert::decode(s
         return std::unexpected(std::string("spooled alert is empty"));
     }
     if (version < oldest_encoding_version || version > encoding_version) {
-        return std::unexpected(fmt::format("spooled alert has encoding version {}, this vigil reads {} to {}",
-                                           version, oldest_encoding_version, encoding_version));
+        return std::unexpected(fmt::format("spooled alert has encoding version {}, this vigil reads {} to {}", version,
+                                           oldest_encoding_version, encoding_version));
     }
     bool read = reader.text(alert->json_) && reader.text(alert->rule_) && reader.text(alert->plugin_) &&
                 reader.text(alert->summary_) && reader.u32(alert->severity_) && reader.u64(alert->time_unix_ns_) &&

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What an output needs of an alert, as the bytes the spool keeps, and back.
 //
 // The spool stores an alert once per output and the delivery thread reads it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/delivery/sqlite_database.hpp"
 
 #include <spdlog/fmt/fmt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A thin RAII layer over SQLite's C API, for the spool: a connection that
 // closes itself, prepared statements that finalize themselves, and error text
 // that always names the database file. Not thread-safe: the owner serializes.

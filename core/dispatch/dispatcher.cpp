@@ -60,8 +60,7 @@ void Dispatcher::deliver_audit(const vigil_audit_event &audit, uint64_t now_boot
     deliver_without_process(event, now_boot_ns, nullptr);
 }
 
-void Dispatcher::deliver_raised_alert(const vigil_raised_alert &alert, const std::string &raiser,
-                                      uint64_t now_boot_ns)
+void Dispatcher::deliver_raised_alert(const vigil_raised_alert &alert, const std::string &raiser, uint64_t now_boot_ns)
 {
     vigil_event event{};
     event.kind = VIGIL_KIND_ALERT_RAISED;

@@ -9,12 +9,12 @@
 namespace vigil::dispatch {
 
 PluginServices::PluginServices(processes::ProcessTable &processes, containers::ContainerResolver &containers,
-                               const Dispatcher &dispatcher, alerts::AlertIntake &intake,
-                               metrics::Registry &metrics, NodeFacts node)
+                               const Dispatcher &dispatcher, alerts::AlertIntake &intake, metrics::Registry &metrics,
+                               NodeFacts node)
     : processes_(processes), containers_(containers), dispatcher_(dispatcher), intake_(intake), metrics_(metrics),
       node_(std::move(node))
 {
-    host_info_ = vigil_host_info{sizeof(vigil_host_info), node_.node_name.c_str(), node_.proc_root.c_str(),
+    host_info_ = vigil_host_info{sizeof(vigil_host_info),    node_.node_name.c_str(), node_.proc_root.c_str(),
                                  node_.cgroup2_root.c_str(), node_.namespaces.mnt_ns, node_.namespaces.pid_ns,
                                  node_.namespaces.net_ns};
 }
@@ -117,6 +117,9 @@ uint32_t PluginServices::metric_register(const std::string &name, const std::str
     return metrics_.handle(name, help);
 }
 
-void PluginServices::metric_add(uint32_t metric, uint64_t delta) { metrics_.add(metric, delta); }
+void PluginServices::metric_add(uint32_t metric, uint64_t delta)
+{
+    metrics_.add(metric, delta);
+}
 
 } // namespace vigil::dispatch

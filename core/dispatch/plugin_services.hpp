@@ -57,7 +57,7 @@ private:
     alerts::AlertIntake &intake_;
     metrics::Registry &metrics_;
     NodeFacts node_;
-    vigil_host_info host_info_{}; // points into node_
+    vigil_host_info host_info_{};                            // points into node_
     std::set<std::pair<std::string, std::string>> declared_; // (plugin, ATT&CK id)
     std::set<std::pair<std::string, std::string>> warned_;
     std::array<const processes::ProcessEntry *, alerts::AlertContext::max_ancestry> ancestry_scratch_{};

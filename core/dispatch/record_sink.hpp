@@ -26,8 +26,7 @@ public:
     // A record of the rings of @plugin (a number the sink gave out), with its
     // process brought up to date.
     virtual void plugin_record(std::size_t plugin, const vigil_event_header &header,
-                               const processes::ProcessEntry &process,
-                               const containers::ContainerInfo *container) = 0;
+                               const processes::ProcessEntry &process, const containers::ContainerInfo *container) = 0;
 };
 
 } // namespace vigil::dispatch

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/events/drain_loop.hpp"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one loop that drains every ring buffer.
 //
 // BPF programs submit without waking the sensor unless a ring is filling up or
@@ -39,7 +40,7 @@ struct RingStatistics {
     std::string owner;
     std::string name;
     uint64_t records = 0;
-    uint64_t dropped = 0;                 // records the kernel had no room for, all kinds
+    uint64_t dropped = 0;                  // records the kernel had no room for, all kinds
     std::vector<uint64_t> dropped_by_kind; // indexed by event kind
 };
 
@@ -52,8 +53,7 @@ public:
     DrainLoop &operator=(const DrainLoop &) = delete;
 
     // @handler must outlive the loop. Returns false (and says why in @error) if libbpf refuses the ring.
-    bool add_ring(const std::string &owner, const probes::RingBuffer &ring, RecordHandler &handler,
-                  std::string &error);
+    bool add_ring(const std::string &owner, const probes::RingBuffer &ring, RecordHandler &handler, std::string &error);
 
     // Consumes from every ring once, up to each one's budget. Returns records
     // consumed; @saturated is set when some ring still had more.

@@ -14,9 +14,9 @@
 #include <vigil/bpf/event.h>
 
 #include "core/containers/container_resolver.hpp"
+#include "core/dispatch/record_sink.hpp"
 #include "core/events/drain_loop.hpp"
 #include "core/events/program_source.hpp"
-#include "core/dispatch/record_sink.hpp"
 #include "core/processes/process_table.hpp"
 
 namespace vigil::events {
@@ -30,8 +30,8 @@ struct RouterStatistics {
 class EventRouter {
 public:
     // @programs: where to ask what a process runs when no exec record said it.
-    EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers,
-                ProgramSource &programs, dispatch::RecordSink &sink);
+    EventRouter(processes::ProcessTable &processes, containers::ContainerResolver &containers, ProgramSource &programs,
+                dispatch::RecordSink &sink);
 
     // What drains the rings: a plugin's record that names a process whose
     // exec is not in the table yet makes the router catch up on the core's
@@ -57,10 +57,7 @@ private:
     class PluginHandler : public RecordHandler {
     public:
         PluginHandler(EventRouter &router, std::size_t plugin) : router_(router), plugin_(plugin) {}
-        void handle_record(const void *data, std::size_t size) override
-        {
-            router_.handle_plugin(plugin_, data, size);
-        }
+        void handle_record(const void *data, std::size_t size) override { router_.handle_plugin(plugin_, data, size); }
 
     private:
         EventRouter &router_;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small libcurl client for the Kubernetes API: GET a JSON object, or follow
 // a watch stream (one JSON event per line) until it ends. Used by the pod
 // watcher's thread only; stop() may be called from any other thread and ends
@@ -57,7 +58,7 @@ private:
     static std::size_t on_data(char *data, std::size_t size, std::size_t count, void *context);
 
     ApiSettings settings_;
-    void *multi_ = nullptr; // CURLM*
+    void *multi_ = nullptr;  // CURLM*
     std::mutex multi_mutex_; // curl_multi_wakeup against destruction
     std::atomic<bool> stopping_{false};
     bool in_transfer_ = false; // the owning thread's: a get or watch is in progress

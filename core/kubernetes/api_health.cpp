@@ -80,8 +80,7 @@ ApiStatus api_status_of(const std::string &server, const std::expected<ApiRespon
 }
 
 ApiHealth::ApiHealth(std::string server, std::string origin, Clock::duration reminder_interval)
-    : server_(std::move(server)), origin_(std::move(origin)),
-      refusal_log_(reminder_interval)
+    : server_(std::move(server)), origin_(std::move(origin)), refusal_log_(reminder_interval)
 {
     status_.server = server_;
 }

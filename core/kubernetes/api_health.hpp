@@ -14,8 +14,8 @@
 #include <mutex>
 #include <string>
 
-#include "core/util/log_throttle.hpp"
 #include "core/kubernetes/api_client.hpp"
+#include "core/util/log_throttle.hpp"
 
 namespace vigil::kubernetes {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/kubernetes/api_settings.hpp"
 
 #include <cstdlib>
@@ -56,8 +57,8 @@ std::optional<std::string> process_environment(const std::string &name)
     return std::string(value);
 }
 
-std::expected<std::optional<ApiSettings>, std::string>
-resolve_api_settings(const config::KubernetesConfig &config, const EnvironmentLookup &environment)
+std::expected<std::optional<ApiSettings>, std::string> resolve_api_settings(const config::KubernetesConfig &config,
+                                                                            const EnvironmentLookup &environment)
 {
     if (config.api_server == "none") {
         return std::nullopt;

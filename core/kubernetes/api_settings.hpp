@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the Kubernetes API is and how to authenticate to it: in-cluster (the
 // pod's service account), a kubeconfig file, or an explicit URL. TLS is always
 // verified; there is deliberately no way to turn that off.
@@ -13,8 +14,8 @@
 namespace vigil::kubernetes {
 
 struct ApiSettings {
-    std::string server;  // "https://host:port", without a trailing slash
-    std::string origin;  // for the log: "in-cluster", "kubeconfig <path>", "[kubernetes] api_server"
+    std::string server; // "https://host:port", without a trailing slash
+    std::string origin; // for the log: "in-cluster", "kubeconfig <path>", "[kubernetes] api_server"
     // The CA the server's certificate must chain to: a file, or PEM text
     // (a kubeconfig's certificate-authority-data). Neither: the system's CAs.
     std::string ca_file;
@@ -42,7 +43,7 @@ std::optional<std::string> process_environment(const std::string &name);
 // The API connection the [kubernetes] section asks for, or nullopt for none
 // ("none", or "auto" outside a cluster without a kubeconfig). An error for a
 // kubeconfig that cannot be read or used.
-std::expected<std::optional<ApiSettings>, std::string>
-resolve_api_settings(const config::KubernetesConfig &config, const EnvironmentLookup &environment);
+std::expected<std::optional<ApiSettings>, std::string> resolve_api_settings(const config::KubernetesConfig &config,
+                                                                            const EnvironmentLookup &environment);
 
 } // namespace vigil::kubernetes

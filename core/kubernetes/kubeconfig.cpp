@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/kubernetes/kubeconfig.hpp"
 
 #include <array>
@@ -143,14 +144,14 @@ std::expected<ApiSettings, std::string> parse_kubeconfig(std::string_view text, 
             }
             settings.token = text_of(user, "token");
             settings.token_file = resolved(text_of(user, "tokenFile"), directory);
-            auto read_certificate = read_file_or_data(user, "client-certificate", "client-certificate-data", directory,
-                                                      settings.client_certificate_file,
-                                                      settings.client_certificate_pem);
+            auto read_certificate =
+                read_file_or_data(user, "client-certificate", "client-certificate-data", directory,
+                                  settings.client_certificate_file, settings.client_certificate_pem);
             auto read_key = read_file_or_data(user, "client-key", "client-key-data", directory,
                                               settings.client_key_file, settings.client_key_pem);
             if (!read_certificate || !read_key) {
-                return std::unexpected("user '" + user_name + "': " +
-                                       (!read_certificate ? read_certificate.error() : read_key.error()));
+                return std::unexpected("user '" + user_name +
+                                       "': " + (!read_certificate ? read_certificate.error() : read_key.error()));
             }
         }
         return settings;

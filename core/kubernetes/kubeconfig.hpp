@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a kubeconfig file (the YAML kubectl uses): its current context's
 // cluster (server, CA) and user (token, token file, or client certificate).
 // Credential plugins (exec, auth-provider) are not run: a sensor should not

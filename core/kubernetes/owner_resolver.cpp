@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/kubernetes/owner_resolver.hpp"
 
 #include <nlohmann/json.hpp>

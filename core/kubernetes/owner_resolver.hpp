@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // From a pod's direct owner to the workload a person manages: a ReplicaSet to
 // its Deployment, a Job to its CronJob. Asks the API (on the watcher's
 // thread, never the event thread) and remembers the answer, since every pod
@@ -19,9 +20,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include "core/util/backoff.hpp"
 #include "core/kubernetes/api_client.hpp"
 #include "core/kubernetes/pod_metadata.hpp"
+#include "core/util/backoff.hpp"
 
 namespace vigil::kubernetes {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pods of this node, by pod UID and by container id. Written by the pod
 // watcher's thread, read by the event thread: a read is a map lookup under a
 // mutex that no writer holds across any I/O, and returns a shared pointer so

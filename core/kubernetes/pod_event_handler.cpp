@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/kubernetes/pod_event_handler.hpp"
 
 #include <nlohmann/json.hpp>
@@ -75,8 +76,8 @@ WatchOutcome PodEventHandler::apply_event(std::string_view line, std::string &de
     const auto &object = event["object"];
     if (type == "ERROR") {
         auto code = object.is_object() ? object.value("code", 0) : 0;
-        detail = (object.is_object() ? object.value("message", "") : std::string()) + " (code " +
-                 std::to_string(code) + ")";
+        detail =
+            (object.is_object() ? object.value("message", "") : std::string()) + " (code " + std::to_string(code) + ")";
         // 410 Gone: the resourceVersion is older than what the server keeps.
         return code == 410 ? WatchOutcome::relist : WatchOutcome::error;
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Applies what the API says about pods to the cache: a list (the starting
 // point, and after a watch expired) and each event of a watch. Owns the
 // resourceVersion the next watch resumes from. No threads and no network of
@@ -13,17 +14,17 @@
 #include <string_view>
 #include <vector>
 
-#include "core/util/log_throttle.hpp"
 #include "core/kubernetes/owner_resolver.hpp"
 #include "core/kubernetes/pod_cache.hpp"
+#include "core/util/log_throttle.hpp"
 
 namespace vigil::kubernetes {
 
 enum class WatchOutcome {
-    applied,   // ADDED, MODIFIED, DELETED or BOOKMARK taken in
-    relist,    // the resourceVersion expired (410 Gone): list again
-    skipped,   // a malformed line or pod, counted and logged
-    error,     // an ERROR event other than 410: reconnect
+    applied, // ADDED, MODIFIED, DELETED or BOOKMARK taken in
+    relist,  // the resourceVersion expired (410 Gone): list again
+    skipped, // a malformed line or pod, counted and logged
+    error,   // an ERROR event other than 410: reconnect
 };
 
 class PodEventHandler {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the sensor keeps of one pod: the fields an alert shows, and the
 // container ids that lead from an alert's container to its pod.
 #pragma once

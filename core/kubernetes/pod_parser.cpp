@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/kubernetes/pod_parser.hpp"
 
 #include <algorithm>
@@ -68,11 +69,13 @@ std::optional<std::string> container_id_from_status(std::string_view container_i
         return std::nullopt;
     }
     auto id = container_id.substr(separator + 3);
-    if (id.size() != 64 || !std::ranges::all_of(id, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+    if (id.size() != 64 ||
+        !std::ranges::all_of(id, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
         return std::nullopt;
     }
     std::string lower(id);
-    std::ranges::transform(lower, lower.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::ranges::transform(lower, lower.begin(),
+                           [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
     return lower;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // From a pod object of the API (JSON) to PodMetadata. Pure: no network, so
 // owner resolution above the direct owner is left to OwnerResolver.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/kubernetes/pod_watcher.hpp"
 
 #include <cctype>
@@ -69,7 +70,10 @@ PodWatcher::PodWatcher(ApiSettings settings, std::string node_name, std::vector<
 {
 }
 
-PodWatcher::~PodWatcher() { stop(); }
+PodWatcher::~PodWatcher()
+{
+    stop();
+}
 
 void PodWatcher::start()
 {
@@ -177,8 +181,7 @@ bool PodWatcher::watch()
         lost("watch: HTTP " + std::to_string(response->status) + " " + snippet(response->body));
     } else {
         // The server ended the stream (timeoutSeconds): resume from the last resourceVersion.
-        spdlog::debug("kubernetes: the pod watch ended; resuming from resourceVersion {}",
-                      handler_.resource_version());
+        spdlog::debug("kubernetes: the pod watch ended; resuming from resourceVersion {}", handler_.resource_version());
     }
     return received;
 }

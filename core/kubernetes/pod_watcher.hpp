@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The thread that keeps the pod cache current: list the pods of this node,
 // then watch from the list's resourceVersion; on 410 Gone list again; on a
 // dropped connection reconnect with exponential backoff and jitter (capped at
@@ -72,7 +73,7 @@ private:
     std::atomic<bool> listed_{false};
     std::mutex wait_mutex_;
     std::condition_variable wake_;
-    bool connected_ = false;  // for logging state changes once
+    bool connected_ = false; // for logging state changes once
     bool need_list_ = true;
 };
 

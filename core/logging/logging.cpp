@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/logging/logging.hpp"
 
 #include <cstdarg>
@@ -17,7 +18,8 @@ int print_to_spdlog(libbpf_print_level level, const char *format, va_list argume
 {
     char message[2048];
     int length = std::vsnprintf(message, sizeof(message), format, arguments);
-    std::string_view text(message, length < 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(length), sizeof(message) - 1));
+    std::string_view text(
+        message, length < 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(length), sizeof(message) - 1));
     while (!text.empty() && text.back() == '\n') {
         text.remove_suffix(1);
     }
@@ -45,7 +47,8 @@ int print_routed(libbpf_print_level level, const char *format, va_list arguments
             char message[2048];
             int length = std::vsnprintf(message, sizeof(message), format, arguments);
             if (length > 0) {
-                capture_line(std::string_view(message, std::min<std::size_t>(static_cast<std::size_t>(length), sizeof(message) - 1)));
+                capture_line(std::string_view(
+                    message, std::min<std::size_t>(static_cast<std::size_t>(length), sizeof(message) - 1)));
             }
         }
         return 0;
@@ -69,8 +72,14 @@ int capture_line(std::string_view line)
     return 0;
 }
 
-CaptureLibbpf::CaptureLibbpf() : previous_(active_capture) { active_capture = this; }
-CaptureLibbpf::~CaptureLibbpf() { active_capture = previous_; }
+CaptureLibbpf::CaptureLibbpf() : previous_(active_capture)
+{
+    active_capture = this;
+}
+CaptureLibbpf::~CaptureLibbpf()
+{
+    active_capture = previous_;
+}
 
 std::string CaptureLibbpf::summary(std::size_t max_lines) const
 {
@@ -96,17 +105,31 @@ void initialise(spdlog::level::level_enum level)
 
 std::optional<spdlog::level::level_enum> parse_level(std::string_view name)
 {
-    if (name == "trace") return spdlog::level::trace;
-    if (name == "debug") return spdlog::level::debug;
-    if (name == "info") return spdlog::level::info;
-    if (name == "warning") return spdlog::level::warn;
-    if (name == "error") return spdlog::level::err;
+    if (name == "trace")
+        return spdlog::level::trace;
+    if (name == "debug")
+        return spdlog::level::debug;
+    if (name == "info")
+        return spdlog::level::info;
+    if (name == "warning")
+        return spdlog::level::warn;
+    if (name == "error")
+        return spdlog::level::err;
     return std::nullopt;
 }
 
-void route_libbpf_messages() { libbpf_set_print(print_routed); }
+void route_libbpf_messages()
+{
+    libbpf_set_print(print_routed);
+}
 
-QuietLibbpf::QuietLibbpf() { ++quiet_depth; }
-QuietLibbpf::~QuietLibbpf() { --quiet_depth; }
+QuietLibbpf::QuietLibbpf()
+{
+    ++quiet_depth;
+}
+QuietLibbpf::~QuietLibbpf()
+{
+    --quiet_depth;
+}
 
 } // namespace vigil::logging

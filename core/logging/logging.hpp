@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sensor's logging: spdlog to stderr, with libbpf's own messages routed into it.
 #pragma once
 

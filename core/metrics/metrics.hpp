@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Named counters: the sensor's own and those plugins register. Adding is one
 // relaxed atomic increment, safe from any thread and cheap enough for the hot path.
 #pragma once

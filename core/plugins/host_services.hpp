@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the core offers plugins (the vigil_host_api callbacks), as an interface
 // the sensor implements. Kept apart from the C thunks so each side is simple.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/plugins/plugin_descriptor.hpp"
 
 #include <cstddef>
@@ -13,8 +14,8 @@ bool valid_name(std::string_view name)
         return false;
     }
     for (char character : name) {
-        bool allowed = (character >= 'a' && character <= 'z') || (character >= '0' && character <= '9') ||
-                       character == '_';
+        bool allowed =
+            (character >= 'a' && character <= 'z') || (character >= '0' && character <= '9') || character == '_';
         if (!allowed) {
             return false;
         }
@@ -33,8 +34,7 @@ std::expected<std::vector<T>, std::string> copy_array(const T *array, uint32_t c
         return std::unexpected(std::string(what) + " count is " + std::to_string(count) + " but the array is NULL");
     }
     if (array->struct_size < sizeof(uint32_t)) {
-        return std::unexpected(std::string(what) + " elements declare a size of " +
-                               std::to_string(array->struct_size));
+        return std::unexpected(std::string(what) + " elements declare a size of " + std::to_string(array->struct_size));
     }
     for (uint32_t index = 0; index < count; ++index) {
         copies.push_back(abi_copy(abi_array_at(array, index)));

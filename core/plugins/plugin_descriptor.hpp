@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sensor's own copy of what a plugin declares, checked field by field.
 //
 // The raw descriptor lives in the plugin's memory and was written by a
@@ -32,7 +33,7 @@ struct PluginDescriptor {
     vigil_plugin_kind kind = VIGIL_PLUGIN_DETECTOR;
     uint32_t abi_major = 0;
     uint32_t abi_minor = 0;
-    std::vector<vigil_attack_ref> tactics;    // strings point into the plugin
+    std::vector<vigil_attack_ref> tactics; // strings point into the plugin
     std::vector<vigil_attack_ref> techniques;
     std::vector<vigil_config_key> config_keys;
     std::vector<uint16_t> subscribed_kinds;

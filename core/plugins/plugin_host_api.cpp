@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/plugins/plugin_host_api.hpp"
 
 #include <cerrno>
@@ -9,7 +10,10 @@
 namespace vigil::plugins {
 namespace {
 
-PluginHostApi &self(void *context) { return *static_cast<PluginHostApi *>(context); }
+PluginHostApi &self(void *context)
+{
+    return *static_cast<PluginHostApi *>(context);
+}
 
 spdlog::level::level_enum spdlog_level(uint32_t level)
 {
@@ -28,8 +32,7 @@ spdlog::level::level_enum spdlog_level(uint32_t level)
 }
 
 // Runs @call, turning any exception into @fallback: the caller is C code in a plugin.
-template <class Call, class Result>
-Result guarded(const char *what, Call &&call, Result fallback)
+template <class Call, class Result> Result guarded(const char *what, Call &&call, Result fallback)
 {
     try {
         return call();
@@ -90,7 +93,12 @@ void PluginHostApi::log(void *context, uint32_t level, const char *message)
         return;
     }
     guarded(
-        "log", [&] { spdlog::log(spd_level, "{}: {}", api.plugin_name_, message); return 0; }, 0);
+        "log",
+        [&] {
+            spdlog::log(spd_level, "{}: {}", api.plugin_name_, message);
+            return 0;
+        },
+        0);
 }
 
 int PluginHostApi::emit_alert(void *context, const vigil_alert_request *alert)
@@ -99,13 +107,15 @@ int PluginHostApi::emit_alert(void *context, const vigil_alert_request *alert)
     if (alert == nullptr) {
         return -EINVAL;
     }
-    return guarded("emit_alert", [&] { return api.services_.emit_alert(api.plugin_name_, *alert); }, -EIO);
+    return guarded(
+        "emit_alert", [&] { return api.services_.emit_alert(api.plugin_name_, *alert); }, -EIO);
 }
 
 const vigil_process *PluginHostApi::find_process(void *context, uint32_t tgid)
 {
-    return guarded("find_process", [&] { return self(context).services_.find_process(tgid); },
-                   static_cast<const vigil_process *>(nullptr));
+    return guarded(
+        "find_process", [&] { return self(context).services_.find_process(tgid); },
+        static_cast<const vigil_process *>(nullptr));
 }
 
 uint32_t PluginHostApi::process_ancestry(void *context, uint32_t tgid, const vigil_process **ancestors,
@@ -121,8 +131,9 @@ uint32_t PluginHostApi::process_ancestry(void *context, uint32_t tgid, const vig
 
 const vigil_container *PluginHostApi::find_container(void *context, uint64_t cgroup_id)
 {
-    return guarded("find_container", [&] { return self(context).services_.find_container(cgroup_id); },
-                   static_cast<const vigil_container *>(nullptr));
+    return guarded(
+        "find_container", [&] { return self(context).services_.find_container(cgroup_id); },
+        static_cast<const vigil_container *>(nullptr));
 }
 
 uint32_t PluginHostApi::metric_register(void *context, const char *name, const char *help)
@@ -130,8 +141,8 @@ uint32_t PluginHostApi::metric_register(void *context, const char *name, const c
     auto &api = self(context);
     std::string full_name = api.plugin_name_ + "_" + (name != nullptr ? name : "unnamed");
     return guarded(
-        "metric_register",
-        [&] { return api.services_.metric_register(full_name, help != nullptr ? help : ""); }, uint32_t{0});
+        "metric_register", [&] { return api.services_.metric_register(full_name, help != nullptr ? help : ""); },
+        uint32_t{0});
 }
 
 void PluginHostApi::metric_add(void *context, uint32_t metric, uint64_t delta)
@@ -139,15 +150,21 @@ void PluginHostApi::metric_add(void *context, uint32_t metric, uint64_t delta)
     self(context).services_.metric_add(metric, delta);
 }
 
-uint64_t PluginHostApi::now_ns(void *) { return boot_time_now_ns(); }
+uint64_t PluginHostApi::now_ns(void *)
+{
+    return boot_time_now_ns();
+}
 
 const vigil_process *PluginHostApi::find_process_in_namespace(void *context, uint32_t pid_ns, uint32_t ns_tgid)
 {
-    return guarded("find_process_in_namespace",
-                   [&] { return self(context).services_.find_process_in_namespace(pid_ns, ns_tgid); },
-                   static_cast<const vigil_process *>(nullptr));
+    return guarded(
+        "find_process_in_namespace", [&] { return self(context).services_.find_process_in_namespace(pid_ns, ns_tgid); },
+        static_cast<const vigil_process *>(nullptr));
 }
 
-const vigil_host_info *PluginHostApi::host_info(void *context) { return self(context).services_.host_info(); }
+const vigil_host_info *PluginHostApi::host_info(void *context)
+{
+    return self(context).services_.host_info();
+}
 
 } // namespace vigil::plugins

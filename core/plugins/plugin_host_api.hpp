@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The vigil_host_api one plugin receives: C callbacks whose context names the
 // plugin, forwarding to HostServices. No exception crosses back into a plugin.
 #pragma once

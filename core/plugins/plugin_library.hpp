@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin shared object: checked for trust, loaded with Boost.DLL through its
 // one C entry point, and its descriptor read and checked.
 #pragma once

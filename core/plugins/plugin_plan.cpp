@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/plugins/plugin_plan.hpp"
 
 #include <filesystem>
@@ -60,8 +61,8 @@ const plugins::PluginLibrary *resolve_section(const config::Config &config, cons
         plan.notes.push_back("[" + key + "] is configured but plugin " + section.plugin + " was refused");
     } else if (section.enabled) {
         errors.push_back({config.path, section.location.line, section.location.column, key,
-                          "no plugin named " + section.plugin + " in the plugin directory (available: " +
-                              available_names(directory, kind) + ")"});
+                          "no plugin named " + section.plugin +
+                              " in the plugin directory (available: " + available_names(directory, kind) + ")"});
     }
     return nullptr;
 }
@@ -80,7 +81,7 @@ void plan_one(const config::Config &config, const config::PluginSection &section
 } // namespace
 
 std::expected<PluginPlan, config::ConfigErrors> plan_plugins(const config::Config &config,
-                                                            const plugins::PluginDirectory &directory)
+                                                             const plugins::PluginDirectory &directory)
 {
     PluginPlan plan;
     config::ConfigErrors errors;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which plugins run, with which options: the plugin directory matched against
 // the [plugins.*] and [outputs.*] tables, every option validated against what
 // each plugin declares. Runs before any plugin is initialised or any probe is
@@ -29,6 +30,6 @@ struct PluginPlan {
 
 // Detectors run unless their table says enabled = false; outputs run only where a table asks for them.
 std::expected<PluginPlan, config::ConfigErrors> plan_plugins(const config::Config &config,
-                                                            const plugins::PluginDirectory &directory);
+                                                             const plugins::PluginDirectory &directory);
 
 } // namespace vigil::plugins

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Plugins run inside the sensor, as root. A plugin file anyone but root could
 // have replaced is therefore refused, and so is every plugin in a directory
 // anyone but root could write to (they could swap a file in).

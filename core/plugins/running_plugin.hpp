@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin that passed its checks and init: its instance, the host API it was
 // given, its options, and (for detectors) its loaded BPF objects.
 #pragma once

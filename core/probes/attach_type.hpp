@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The kinds of kernel hook a BPF program can attach to, as named in its
 // section (tp/..., tp_btf/..., raw_tp/...) and in the configuration.
 #pragma once
@@ -14,9 +15,9 @@ enum class AttachType {
     fentry,
     fexit,
     lsm,
-    kprobe,         // kprobe/ and kretprobe/
-    cgroup,         // cgroup/..., cgroup_skb/...
-    iterator,       // iter/
+    kprobe,   // kprobe/ and kretprobe/
+    cgroup,   // cgroup/..., cgroup_skb/...
+    iterator, // iter/
     other,
 };
 

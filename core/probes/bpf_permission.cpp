@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/probes/bpf_permission.hpp"
 
 #include <cerrno>

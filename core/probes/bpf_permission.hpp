@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Whether this process may load BPF programs at all. Checked before anything
 // else is loaded, so that running without the privileges fails at once with
 // an answer instead of a page of per-program refusals.

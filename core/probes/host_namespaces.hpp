@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The host's mount and pid namespaces, against which "in a container" and
 // "joined the host's namespace" are judged. A node's pid 1 is the authority;
 // where it cannot be read (some VMs deny it even to root) the sensor's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/probes/kernel_features.hpp"
 
 #include <cerrno>
@@ -22,10 +23,14 @@ struct AttachProbe {
 };
 
 constexpr AttachProbe attach_probes[] = {
-    {AttachType::tracepoint, "probe_tracepoint"}, {AttachType::tp_btf, "probe_tp_btf"},
-    {AttachType::raw_tracepoint, "probe_raw_tracepoint"}, {AttachType::fentry, "probe_fentry"},
-    {AttachType::fexit, "probe_fexit"},           {AttachType::lsm, "probe_lsm"},
-    {AttachType::kprobe, "probe_kprobe"},         {AttachType::cgroup, "probe_cgroup"},
+    {AttachType::tracepoint, "probe_tracepoint"},
+    {AttachType::tp_btf, "probe_tp_btf"},
+    {AttachType::raw_tracepoint, "probe_raw_tracepoint"},
+    {AttachType::fentry, "probe_fentry"},
+    {AttachType::fexit, "probe_fexit"},
+    {AttachType::lsm, "probe_lsm"},
+    {AttachType::kprobe, "probe_kprobe"},
+    {AttachType::cgroup, "probe_cgroup"},
     {AttachType::iterator, "probe_iterator"},
 };
 
@@ -153,8 +158,9 @@ KernelFeatures probe_kernel_features(const std::string &cgroup2_mount, const Tra
     bool loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, nullptr) == 1;
     report.features.push_back({"bpf_loop helper", loop, loop ? "" : "bounded loops only"});
     report.features.push_back({"tracefs", tracefs.available, tracefs.detail});
-    report.features.push_back({"cgroup v2 hierarchy", !cgroup2_mount.empty(),
-                               cgroup2_mount.empty() ? "none mounted: containers cannot be told apart" : cgroup2_mount});
+    report.features.push_back(
+        {"cgroup v2 hierarchy", !cgroup2_mount.empty(),
+         cgroup2_mount.empty() ? "none mounted: containers cannot be told apart" : cgroup2_mount});
     report.features.push_back(host_namespaces_feature());
     return report;
 }

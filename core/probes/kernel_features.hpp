@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the running kernel offers vigil: attach types and kernel features,
 // each probed for real (load and attach), for `vigil check` and the start log.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/probes/load_time_constants.hpp"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Setting a BPF object's `const volatile` globals before it is loaded, by name.
 //
 // The verifier then sees them as constants and prunes the branches they rule

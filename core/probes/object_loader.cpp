@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/probes/object_loader.hpp"
 
 #include <algorithm>
@@ -13,7 +14,10 @@
 namespace vigil::probes {
 namespace {
 
-std::string errno_text(int error) { return std::strerror(error < 0 ? -error : error); }
+std::string errno_text(int error)
+{
+    return std::strerror(error < 0 ? -error : error);
+}
 
 std::string with_detail(std::string reason, const logging::CaptureLibbpf &capture)
 {
@@ -102,7 +106,7 @@ ProgramReport *find_report(std::vector<ProgramReport> &reports, std::string_view
 // Loads what the kernel accepts. When the whole object fails, each program is
 // tried alone to find the ones at fault; those are left out and the rest reloaded.
 std::expected<bpf_object *, std::string> load_what_loads(const std::string &object_name, const ObjectOpener &opener,
-                                                        std::vector<ProgramReport> &reports)
+                                                         std::vector<ProgramReport> &reports)
 {
     std::set<std::string> wanted;
     for (const auto &report : reports) {
@@ -235,8 +239,8 @@ std::vector<RingBuffer> find_ring_buffers(const ObjectSpec &spec, bpf_object *ob
     for (const auto &name : spec.ring_buffers) {
         bpf_map *map = bpf_object__find_map_by_name(object, name.c_str());
         if (map == nullptr) {
-            spdlog::warn("{}: object {} declares ring buffer {} but has no map of that name", spec.owner,
-                         spec.name, name);
+            spdlog::warn("{}: object {} declares ring buffer {} but has no map of that name", spec.owner, spec.name,
+                         name);
             continue;
         }
         RingBuffer ring;
@@ -307,9 +311,8 @@ bool LoadedObject::missing_required() const
     });
 }
 
-std::expected<std::unique_ptr<LoadedObject>, std::string> load_object(const ObjectSpec &spec,
-                                                                      const LoadSettings &settings,
-                                                                      const ConfigureObject &configure)
+std::expected<std::unique_ptr<LoadedObject>, std::string>
+load_object(const ObjectSpec &spec, const LoadSettings &settings, const ConfigureObject &configure)
 {
     ObjectOpener opener(spec, settings, configure);
     auto described = opener.open({});

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loading one BPF object and attaching its programs, with per-program fallback.
 //
 // Programs that share a group are alternatives for one job (the same hook
@@ -41,7 +42,7 @@ struct ObjectSpec {
 };
 
 enum class ProgramState {
-    loaded,        // passed the verifier; not attached yet
+    loaded, // passed the verifier; not attached yet
     attached,
     standby,       // loaded, but another level of its group is attached
     disabled,      // its attach type is disabled in the configuration
@@ -103,8 +104,7 @@ private:
 };
 
 // Fails only when the object cannot be opened or none of its programs loads.
-std::expected<std::unique_ptr<LoadedObject>, std::string> load_object(const ObjectSpec &spec,
-                                                                      const LoadSettings &settings,
-                                                                      const ConfigureObject &configure);
+std::expected<std::unique_ptr<LoadedObject>, std::string>
+load_object(const ObjectSpec &spec, const LoadSettings &settings, const ConfigureObject &configure);
 
 } // namespace vigil::probes

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "core/config/config.hpp"
-#include "core/probes/object_loader.hpp"
 #include "core/probes/host_namespaces.hpp"
+#include "core/probes/object_loader.hpp"
 
 namespace vigil::probes {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tracefs: where tp/ programs find their tracepoints. Hosts do not always
 // mount it (a fresh VM, a minimal node image); without it every tp/ program
 // fails to attach with ENOENT and its tp_btf/ fallback takes over.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/processes/proc_reader.hpp"
 
 #include <charconv>
@@ -29,8 +30,7 @@ std::string read_link(const std::string &path)
     return length > 0 ? std::string(target, static_cast<std::size_t>(length)) : std::string();
 }
 
-template <class Number>
-bool parse_number(std::string_view text, Number &value)
+template <class Number> bool parse_number(std::string_view text, Number &value)
 {
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     return error == std::errc() && end != text.data();
@@ -193,7 +193,6 @@ std::size_t seed_from_proc(ProcessTable &table, const std::string &proc_root, co
     }
     return seeded;
 }
-
 
 bool exe_matches_comm(std::string_view exe, const vigil_event_header &header)
 {

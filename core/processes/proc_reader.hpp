@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading the processes that already run when the sensor starts, from /proc.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/processes/process_table.hpp"
 
 #include <algorithm>
@@ -116,8 +117,7 @@ void ProcessTable::make_room()
     }
     auto batch = std::max<std::size_t>(capacity_ / 8, 1);
     batch = std::min(batch, candidates.size());
-    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(batch - 1),
-                     candidates.end());
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(batch - 1), candidates.end());
     for (std::size_t index = 0; index < batch; ++index) {
         if (auto found = entries_.find(candidates[index].second); found != entries_.end()) {
             recycle(found);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sensor's table of processes, kept from the kernel's fork, exec and exit
 // events and seeded from /proc at start.
 //

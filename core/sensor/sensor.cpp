@@ -13,7 +13,10 @@ Sensor::Sensor(config::Config config, std::string plugin_directory, std::string 
 {
 }
 
-Sensor::~Sensor() { shut_down(); }
+Sensor::~Sensor()
+{
+    shut_down();
+}
 
 void Sensor::run(const std::atomic<bool> &stop)
 {

@@ -72,14 +72,15 @@ void Sensor::report_refused_audit_events()
     if (refused == 0) {
         return;
     }
-    metrics_.counter("audit_batches_refused_queue_full", "audit webhook batches answered 503 because the queue was full")
+    metrics_
+        .counter("audit_batches_refused_queue_full", "audit webhook batches answered 503 because the queue was full")
         .add(refused);
     spdlog::warn("audit queue full: {} webhook batches refused with 503 for the API server to retry", refused);
     alerts::Alert alert;
     alert.rule = "sensor.audit_events_refused";
     alert.severity = VIGIL_SEVERITY_MEDIUM;
     alert.summary = std::to_string(refused) + " audit event batches refused: the audit queue was full, so the API "
-                    "server must retry them; detections on audit events are delayed";
+                                              "server must retry them; detections on audit events are delayed";
     alert.evidence.push_back({"refused_batches", refused});
     intake_->submit_sensor_alert(std::move(alert));
 }

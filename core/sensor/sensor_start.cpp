@@ -93,8 +93,7 @@ int Sensor::start()
     if (tracefs.available) {
         spdlog::log(tracefs.mounted_now ? spdlog::level::info : spdlog::level::debug, "tracefs {}", tracefs.detail);
     } else {
-        spdlog::warn("tracefs {}: tp/ programs fall back to tp_btf/ or raw_tp/ where plugins offer it",
-                     tracefs.detail);
+        spdlog::warn("tracefs {}: tp/ programs fall back to tp_btf/ or raw_tp/ where plugins offer it", tracefs.detail);
     }
     if (!open_spool()) {
         return 1;
@@ -140,8 +139,8 @@ int Sensor::start()
         spdlog::warn("no output is running: alerts will be counted and dropped");
     }
     last_tick_ns_ = last_statistics_ns_ = boot_time_now_ns();
-    spdlog::info("sensor ready: {} detectors, {} outputs, {} ring buffers, node {}", detectors_.size(),
-                 outputs_.size(), drain_->ring_count(), node_name_);
+    spdlog::info("sensor ready: {} detectors, {} outputs, {} ring buffers, node {}", detectors_.size(), outputs_.size(),
+                 drain_->ring_count(), node_name_);
     return 0;
 }
 
@@ -221,9 +220,8 @@ bool Sensor::load_core_probes()
     auto spec = probes::core_lifecycle_spec();
     probes::LoadSettings settings;
     settings.disabled_types = probes::disabled_attach_types(config_.sensor);
-    auto loaded = probes::load_object(spec, settings, [&](bpf_object *object) {
-        probes::set_common_constants(object, spec, host_namespaces_, 0);
-    });
+    auto loaded = probes::load_object(
+        spec, settings, [&](bpf_object *object) { probes::set_common_constants(object, spec, host_namespaces_, 0); });
     if (!loaded) {
         // Without its lifecycle probes the sensor cannot follow a single process: refuse to run blind.
         spdlog::error("core probes did not load, so the sensor cannot run: {}", loaded.error());
@@ -248,8 +246,8 @@ void Sensor::start_detectors(plugins::PluginPlan &plan)
     settings.ring_buffer_bytes = config_.sensor.ring_buffer_kib * 1024;
     for (auto &planned : plan.detectors) {
         auto host_api = std::make_unique<plugins::PluginHostApi>(planned.instance_name, *services_);
-        auto plugin = std::make_unique<plugins::RunningPlugin>(*planned.library, planned.instance_name, std::move(host_api),
-                                                      std::move(planned.options));
+        auto plugin = std::make_unique<plugins::RunningPlugin>(*planned.library, planned.instance_name,
+                                                               std::move(host_api), std::move(planned.options));
         if (!plugin->initialise() || !plugins::load_detector_objects(*plugin, settings, host_namespaces_)) {
             continue;
         }
@@ -304,8 +302,8 @@ bool Sensor::open_spool()
     for (const auto &output : spool_->outputs()) {
         waiting += output.pending.entries;
     }
-    spdlog::info("alert spool {}: {} alerts waiting from before; bound {} MiB, {} alerts per output",
-                 alerts.spool_path, waiting, alerts.spool_max_mib, alerts.spool_max_entries_per_output);
+    spdlog::info("alert spool {}: {} alerts waiting from before; bound {} MiB, {} alerts per output", alerts.spool_path,
+                 waiting, alerts.spool_max_mib, alerts.spool_max_entries_per_output);
     return true;
 }
 
@@ -351,20 +349,18 @@ void Sensor::start_outputs(plugins::PluginPlan &plan)
 {
     for (auto &planned : plan.outputs) {
         auto host_api = std::make_unique<plugins::PluginHostApi>(planned.instance_name, *services_);
-        auto plugin = std::make_unique<plugins::RunningPlugin>(*planned.library, planned.instance_name, std::move(host_api),
-                                                      std::move(planned.options));
+        auto plugin = std::make_unique<plugins::RunningPlugin>(*planned.library, planned.instance_name,
+                                                               std::move(host_api), std::move(planned.options));
         if (!plugin->initialise()) {
             continue;
         }
         auto route = alerts::route_with_overrides(plugin->descriptor().default_route, planned.route);
         auto routed = route.describe();
-        auto worker = spool_ ? std::make_unique<delivery::OutputWorker>(plugin->instance_name(),
-                                                                        &plugin->descriptor().hooks,
-                                                                        plugin->instance(), *spool_)
-                             : std::make_unique<delivery::OutputWorker>(plugin->instance_name(),
-                                                                        &plugin->descriptor().hooks,
-                                                                        plugin->instance(),
-                                                                        config_.alerts.output_queue_size);
+        auto worker =
+            spool_ ? std::make_unique<delivery::OutputWorker>(plugin->instance_name(), &plugin->descriptor().hooks,
+                                                              plugin->instance(), *spool_)
+                   : std::make_unique<delivery::OutputWorker>(plugin->instance_name(), &plugin->descriptor().hooks,
+                                                              plugin->instance(), config_.alerts.output_queue_size);
         pipeline_->add_output(std::move(worker), std::move(route));
         spdlog::info("output {} ({} {}) running: {}", plugin->instance_name(), plugin->descriptor().name,
                      plugin->descriptor().version, routed);

@@ -50,9 +50,9 @@ void Sensor::shut_down()
     auto outputs = describe_outputs(&pending);
     if (!outputs.empty()) {
         spdlog::info("outputs stopped: [{}]{}", outputs,
-                     spool_ && pending > 0 ? "; the pending alerts stay in the spool " + spool_->path() +
-                                                 " for the next start"
-                                           : std::string());
+                     spool_ && pending > 0
+                         ? "; the pending alerts stay in the spool " + spool_->path() + " for the next start"
+                         : std::string());
     }
     outputs_.clear();
     plugin_libraries_.plugins.clear();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/util/backoff.hpp"
 
 #include <algorithm>
@@ -10,7 +11,8 @@ constexpr std::chrono::milliseconds longest_retry_after{10 * 60 * 1000};
 } // namespace
 
 Backoff::Backoff(BackoffLimits limits)
-    : limits_(limits), ceiling_(limits.initial), random_(static_cast<std::minstd_rand::result_type>(std::random_device{}()))
+    : limits_(limits), ceiling_(limits.initial),
+      random_(static_cast<std::minstd_rand::result_type>(std::random_device{}()))
 {
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How long an output waits before resending a request it was asked to retry:
 // exponential backoff with full jitter, so that many sensors whose receiver
 // failed at the same moment do not all come back at the same moment.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/util/boot_clock.hpp"
 
 #include <ctime>
@@ -14,9 +15,15 @@ uint64_t read_clock(clockid_t clock)
 
 } // namespace
 
-uint64_t boot_time_now_ns() { return read_clock(CLOCK_BOOTTIME); }
+uint64_t boot_time_now_ns()
+{
+    return read_clock(CLOCK_BOOTTIME);
+}
 
-uint64_t unix_time_now_ns() { return read_clock(CLOCK_REALTIME); }
+uint64_t unix_time_now_ns()
+{
+    return read_clock(CLOCK_REALTIME);
+}
 
 uint64_t boot_to_unix_ns(uint64_t boot_ns)
 {

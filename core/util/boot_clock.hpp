@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Event timestamps are CLOCK_BOOTTIME (what bpf_ktime_get_boot_ns() returns);
 // alerts carry wall-clock time. This converts one into the other.
 #pragma once

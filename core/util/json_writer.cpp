@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/util/json_writer.hpp"
 
 #include <charconv>
@@ -8,8 +9,7 @@
 namespace vigil {
 namespace {
 
-template <class Integer>
-void append_integer(std::string &out, Integer value)
+template <class Integer> void append_integer(std::string &out, Integer value)
 {
     char digits[24];
     auto result = std::to_chars(digits, digits + sizeof(digits), value);
@@ -18,7 +18,10 @@ void append_integer(std::string &out, Integer value)
 
 } // namespace
 
-void append_json_string(std::string &out, std::string_view text) { json::append_string(out, text); }
+void append_json_string(std::string &out, std::string_view text)
+{
+    json::append_string(out, text);
+}
 
 void JsonWriter::before_value()
 {

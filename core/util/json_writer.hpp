@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small streaming JSON writer that appends to a caller-owned std::string.
 // Alerts are rendered once and then handed verbatim to every output, so the
 // one guarantee that matters here is that the result is always valid JSON:

@@ -16,8 +16,7 @@ namespace vigil::util {
 // is only taken on a failure path, never per event.
 class LogThrottle {
 public:
-    explicit LogThrottle(std::chrono::steady_clock::duration interval = std::chrono::seconds{10})
-        : interval_(interval)
+    explicit LogThrottle(std::chrono::steady_clock::duration interval = std::chrono::seconds{10}) : interval_(interval)
     {
     }
 

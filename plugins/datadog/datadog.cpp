@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Datadog output plugin: alerts to the Logs API (batched), the Events API
 // (one per request), or both. See README.md.
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Events API body for one alert (POST /api/v1/events takes one event).
 #pragma once
 

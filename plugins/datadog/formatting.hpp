@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every Datadog request is formatted from: the alert, and the few
 // settings that name where it came from.
 #pragma once

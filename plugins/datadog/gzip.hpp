@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gzip for the Logs API's optional Content-Encoding: gzip (zlib, level 6).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Logs API body: a JSON array of entries, one per alert, each the alert's
 // own JSON object with Datadog's reserved attributes added in front
 // (message, ddsource, ddtags, hostname, service, status, timestamp).

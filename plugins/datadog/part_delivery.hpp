@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sending a request's parts in order, remembering across retries which parts
 // of that same request were already answered, so that "both" mode never sends
 // a part twice because another part of its request had to be retried.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A request as the sensor holds it: one or more HTTP bodies in a row, each
 // marked with where it goes. "logs" mode has one part (the logs array),
 // "events" one (the event), "both" the logs array and one event per alert.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tags an alert carries into Datadog, so that a monitor can route on them:
 // mitre_tactic:TA0004, mitre_technique:T1611, rule, severity, and the
 // container, pod, namespace and node where known.

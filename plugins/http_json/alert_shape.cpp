@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "alert_shape.hpp"
 
 #include <cstdio>
@@ -11,7 +12,10 @@
 namespace vigil_http_json {
 namespace {
 
-std::string_view text(const char *value) { return value != nullptr ? std::string_view(value) : std::string_view(); }
+std::string_view text(const char *value)
+{
+    return value != nullptr ? std::string_view(value) : std::string_view();
+}
 
 // The alert JSON's name; a severity from a newer ABI reads as "info" here.
 std::string_view severity_name(uint32_t severity)
@@ -105,8 +109,8 @@ std::string human_line(const vigil_alert &alert, const FlatJson &flat)
     }
     line += " container.id=";
     line += text(alert.container_id).empty() ? std::string_view("host") : text(alert.container_id);
-    for (auto [path, name] : {std::pair<std::string_view, std::string_view>{"k8s.namespace", "k8s.ns.name"},
-                              {"k8s.pod", "k8s.pod.name"}}) {
+    for (auto [path, name] :
+         {std::pair<std::string_view, std::string_view>{"k8s.namespace", "k8s.ns.name"}, {"k8s.pod", "k8s.pod.name"}}) {
         if (auto value = string_at(flat, path); !value.empty()) {
             line += " ";
             line += name;

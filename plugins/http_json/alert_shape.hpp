@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One alert in the common JSON alert shape:
 //
 //   {"time": "<RFC 3339, nanoseconds, UTC>", "rule": "<rule id>",

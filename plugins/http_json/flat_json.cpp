@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "flat_json.hpp"
 
 #include <vigil/json_text.hpp>
@@ -65,8 +66,8 @@ private:
     }
     void skip_space()
     {
-        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\n' || text_[at_] == '\r' ||
-                                      text_[at_] == '\t')) {
+        while (at_ < text_.size() &&
+               (text_[at_] == ' ' || text_[at_] == '\n' || text_[at_] == '\r' || text_[at_] == '\t')) {
             ++at_;
         }
     }
@@ -124,7 +125,8 @@ private:
             return literal("null");
         default: {
             auto start = at_;
-            while (at_ < text_.size() && std::string_view("+-0123456789.eE").find(text_[at_]) != std::string_view::npos) {
+            while (at_ < text_.size() &&
+                   std::string_view("+-0123456789.eE").find(text_[at_]) != std::string_view::npos) {
                 ++at_;
             }
             return at_ > start;

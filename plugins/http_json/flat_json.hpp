@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading the alert's own JSON (which the sensor wrote, so it is well-formed)
 // as a flat list of dotted paths and their values as JSON text, for the
 // http_json output's fields. Writing JSON strings is vigil::json::append_string.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The http_json output plugin: alerts POSTed over HTTP(S) in the common JSON
 // alert shape, one per request or as a JSON array. See README.md.
 #include <string>
@@ -114,7 +115,8 @@ constexpr vigil_config_key config_keys[] = {
                       "Extra request headers, each \"Name: value\", e.g. [\"X-Scope: nodes\"]; no secrets here."),
     vigil::config_key("ca_file", VIGIL_CONFIG_STRING, "\"\"",
                       "A PEM CA bundle to verify the receiver's certificate with; \"\" uses the system's."),
-    vigil::config_key("timeout_ms", VIGIL_CONFIG_INTEGER, "10000", "Milliseconds one request may take, answer included."),
+    vigil::config_key("timeout_ms", VIGIL_CONFIG_INTEGER, "10000",
+                      "Milliseconds one request may take, answer included."),
 };
 
 const vigil_route default_route = vigil::route({}); // SIEM-like pipelines take every alert

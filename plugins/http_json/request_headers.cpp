@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "request_headers.hpp"
 
 #include <algorithm>
@@ -15,7 +16,8 @@ std::string header_problem(const std::string &header)
     }
     for (std::size_t index = 0; index < colon; ++index) {
         auto c = static_cast<unsigned char>(header[index]);
-        if (!std::isalnum(c) && std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) {
+        if (!std::isalnum(c) &&
+            std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) {
             return "has a name that is not an HTTP token";
         }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The headers of every request: Content-Type, the bearer token when one is
 // configured (from token_file or token_env, never the TOML), and the
 // operator's extra headers.

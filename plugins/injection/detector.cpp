@@ -19,9 +19,7 @@ Policy read_policy(const vigil::Config &config)
 } // namespace
 
 InjectionDetector::InjectionDetector(vigil::Host host, const vigil::Config &config)
-    : Detector(host),
-      policy_(read_policy(config)),
-      containers_only_(config.get_bool("containers_only")),
+    : Detector(host), policy_(read_policy(config)), containers_only_(config.get_bool("containers_only")),
       allowed_(host.counter("allowed_findings", "Findings not alerted on because the configuration allows them")),
       malformed_(host.counter("malformed_records", "Records too short for their kind, ignored"))
 {

@@ -13,8 +13,7 @@ namespace vigil_injection {
 // The text of a fixed-size record field: up to its first NUL, never past its end.
 std::string_view field_text(const char *field, std::size_t capacity);
 
-template <std::size_t Capacity>
-std::string_view field_text(const char (&field)[Capacity])
+template <std::size_t Capacity> std::string_view field_text(const char (&field)[Capacity])
 {
     return field_text(field, Capacity);
 }

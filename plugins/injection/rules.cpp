@@ -146,8 +146,8 @@ ExecJudgements judge_exec(const ExecImage &image, const Policy &policy)
         bool truncated = (image.flags & INJECTION_EXEC_PRELOAD_TRUNCATED) != 0;
         bool preloads = !preload_libraries(image.ld_preload).empty();
         if (repeated || preloads) {
-            bool allowed = !repeated && !truncated &&
-                           preload_allowed(image.ld_preload, policy.allowed_preload_libraries);
+            bool allowed =
+                !repeated && !truncated && preload_allowed(image.ld_preload, policy.allowed_preload_libraries);
             add(judge(Rule::ld_preload_env, false, allowed, policy));
         }
     }

@@ -50,9 +50,9 @@ std::span<const vigil_attack_ref> all_techniques();
 
 // What the configuration says about findings.
 struct Policy {
-    GlobList allowed_tracers;           // exe paths that may ptrace, write process memory
-    GlobList allowed_preload_libraries; // libraries LD_PRELOAD may name
-    GlobList allowed_memfd_names;       // memfd_create() names host processes may exec
+    GlobList allowed_tracers;                       // exe paths that may ptrace, write process memory
+    GlobList allowed_preload_libraries;             // libraries LD_PRELOAD may name
+    GlobList allowed_memfd_names;                   // memfd_create() names host processes may exec
     vigil::RuleSwitches<Rule, rule_count> switches; // disabled_rules
 
     bool enabled(Rule rule) const { return switches.enabled(rule); }
@@ -63,8 +63,8 @@ using Judgement = vigil::Judgement<Rule>;
 
 // The caller of a syscall, as the rules see it.
 struct Caller {
-    uint32_t ns_tgid = 0;     // its pid in its own pid namespace
-    std::string_view exe;     // "" when unknown
+    uint32_t ns_tgid = 0; // its pid in its own pid namespace
+    std::string_view exe; // "" when unknown
 };
 
 // A finished ptrace(). The kernel only reports watched requests on other processes.
@@ -91,9 +91,9 @@ std::optional<Judgement> judge_open(const OpenCall &call, const Caller &caller, 
 
 // A successful exec the kernel found worth a record.
 struct ExecImage {
-    uint32_t flags = 0;         // enum injection_exec_flags
-    std::string_view exe_name;  // the executable's file name
-    std::string_view filename;  // the path exec was given
+    uint32_t flags = 0;        // enum injection_exec_flags
+    std::string_view exe_name; // the executable's file name
+    std::string_view filename; // the path exec was given
     std::string_view ld_preload;
     bool in_container = false; // the memfd allow-list only ever excuses host processes
 };

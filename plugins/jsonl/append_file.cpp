@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "append_file.hpp"
 
 #include <cerrno>
@@ -16,7 +17,10 @@ AppendFile::AppendFile(std::string path, bool create_directories)
 {
 }
 
-AppendFile::~AppendFile() { close(); }
+AppendFile::~AppendFile()
+{
+    close();
+}
 
 int AppendFile::open()
 {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The file the jsonl output appends to. Written with write(2) straight from
 // the request (no user-space buffer), so a line is in the page cache when
 // send returns OK; and reopened by path when log rotation moved it away.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The jsonl output plugin: every alert's JSON as one line of a file.
 #include <cstring>
 #include <string>

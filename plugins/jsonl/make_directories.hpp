@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Creating the directories a log file's path needs, like `mkdir -p`.
 #pragma once
 

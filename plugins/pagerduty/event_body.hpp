@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The PagerDuty Events API v2 trigger for one alert. The routing key is not
 // in it: it is added when sending (see with_routing_key), so the secret never
 // sits in a request the sensor holds.

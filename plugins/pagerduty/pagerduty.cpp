@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The PagerDuty output plugin: one Events API v2 trigger per alert, with a
 // dedup key per finding so that repeats update one incident. See README.md.
 #include <unistd.h>

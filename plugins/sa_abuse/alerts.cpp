@@ -132,11 +132,11 @@ void SaAbuseDetector::alert_burst(Rule rule, const vigil::Event &event, const vi
     alert.attack(row.tactics, row.techniques);
     const auto window_s = static_cast<unsigned long long>(settings_.discovery_window_ns / 1'000'000'000ull);
     if (rule == Rule::access_review_burst) {
-        alert.summary("service account %s asked what it may do %zu times within %llu s", account.c_str(),
-                      labels.size(), window_s);
+        alert.summary("service account %s asked what it may do %zu times within %llu s", account.c_str(), labels.size(),
+                      window_s);
     } else {
-        alert.summary("service account %s read secrets outside its namespace %zu times within %llu s",
-                      account.c_str(), labels.size(), window_s);
+        alert.summary("service account %s read secrets outside its namespace %zu times within %llu s", account.c_str(),
+                      labels.size(), window_s);
     }
     add_call_evidence(alert, audit, account);
     auto label_pointers = pointers(labels);
@@ -176,8 +176,7 @@ void SaAbuseDetector::alert_unusual_call(const vigil::Event &event, const vigil_
         alert.tactic(vigil::attack::TA0007).technique(vigil::attack::T1613);
     }
     std::string call = describe(shape);
-    alert.summary("service account %s made a call it never made during its warm-up: %s", account.c_str(),
-                  call.c_str());
+    alert.summary("service account %s made a call it never made during its warm-up: %s", account.c_str(), call.c_str());
     add_call_evidence(alert, audit, account);
     alert.evidence("call", call.c_str());
     std::string key = account + " " + call;

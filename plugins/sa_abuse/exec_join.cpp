@@ -14,8 +14,7 @@ std::string pod_key(std::string_view pod_namespace, std::string_view pod_name)
     return key;
 }
 
-template <class Item>
-void keep_at_most(std::deque<Item> &items, std::size_t capacity)
+template <class Item> void keep_at_most(std::deque<Item> &items, std::size_t capacity)
 {
     while (items.size() > capacity) {
         items.pop_front();

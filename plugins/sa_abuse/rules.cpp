@@ -38,8 +38,7 @@ constexpr std::array<RuleInfo, rule_count> rules{{
      discovery_techniques},
     {Rule::secret_enumeration, "sa_abuse.secret_enumeration", VIGIL_SEVERITY_HIGH, discovery_tactics,
      discovery_techniques},
-    {Rule::token_foreign_source, "sa_abuse.token_foreign_source", VIGIL_SEVERITY_HIGH, token_tactics,
-     token_techniques},
+    {Rule::token_foreign_source, "sa_abuse.token_foreign_source", VIGIL_SEVERITY_HIGH, token_tactics, token_techniques},
     {Rule::unusual_call, "sa_abuse.unusual_call", VIGIL_SEVERITY_LOW, unusual_tactics, unusual_techniques},
     // A pod broken into and its account abusing the API: critical, the highest.
     {Rule::chain, "sa_abuse.chain", VIGIL_SEVERITY_CRITICAL, chain_refs, chain_refs},

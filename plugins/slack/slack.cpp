@@ -44,8 +44,7 @@ class SlackOutput final : public vigil::Output {
 public:
     SlackOutput(vigil::Host host, const vigil::Config &config)
         : vigil::Output(host), url_(webhook_url(config)),
-          webhook_(url_, http_settings(config),
-                   std::chrono::milliseconds(non_negative(config, "min_interval_ms", 0)))
+          webhook_(url_, http_settings(config), std::chrono::milliseconds(non_negative(config, "min_interval_ms", 0)))
     {
         host.logf(VIGIL_LOG_INFO, "posting to the webhook at %s, one message per alert",
                   loggable_webhook(url_).c_str());

@@ -14,12 +14,18 @@ constexpr std::string_view ellipsis = "\xE2\x80\xA6"; // U+2026
 std::string_view severity_word(uint32_t severity)
 {
     switch (severity) {
-    case VIGIL_SEVERITY_INFO: return "INFO";
-    case VIGIL_SEVERITY_LOW: return "LOW";
-    case VIGIL_SEVERITY_MEDIUM: return "MEDIUM";
-    case VIGIL_SEVERITY_HIGH: return "HIGH";
-    case VIGIL_SEVERITY_CRITICAL: return "CRITICAL";
-    default: return "UNKNOWN";
+    case VIGIL_SEVERITY_INFO:
+        return "INFO";
+    case VIGIL_SEVERITY_LOW:
+        return "LOW";
+    case VIGIL_SEVERITY_MEDIUM:
+        return "MEDIUM";
+    case VIGIL_SEVERITY_HIGH:
+        return "HIGH";
+    case VIGIL_SEVERITY_CRITICAL:
+        return "CRITICAL";
+    default:
+        return "UNKNOWN";
     }
 }
 
@@ -27,14 +33,21 @@ std::string_view severity_emoji(uint32_t severity)
 {
     switch (severity) {
     case VIGIL_SEVERITY_CRITICAL:
-    case VIGIL_SEVERITY_HIGH: return ":red_circle:";
-    case VIGIL_SEVERITY_MEDIUM: return ":large_orange_circle:";
-    case VIGIL_SEVERITY_LOW: return ":large_yellow_circle:";
-    default: return ":white_circle:";
+    case VIGIL_SEVERITY_HIGH:
+        return ":red_circle:";
+    case VIGIL_SEVERITY_MEDIUM:
+        return ":large_orange_circle:";
+    case VIGIL_SEVERITY_LOW:
+        return ":large_yellow_circle:";
+    default:
+        return ":white_circle:";
     }
 }
 
-std::string_view text_or_empty(const char *text) { return text != nullptr ? std::string_view(text) : ""; }
+std::string_view text_or_empty(const char *text)
+{
+    return text != nullptr ? std::string_view(text) : "";
+}
 
 // What the message shows that only the alert's JSON has.
 struct AlertDetails {
@@ -100,7 +113,10 @@ void append_section(std::string &out, std::string_view mrkdwn_prefix, std::strin
     out += "}}";
 }
 
-std::string short_container_id(std::string_view id) { return std::string(id.substr(0, 12)); }
+std::string short_container_id(std::string_view id)
+{
+    return std::string(id.substr(0, 12));
+}
 
 } // namespace
 
@@ -113,9 +129,15 @@ void append_mrkdwn(std::string &out, std::string_view text, std::size_t limit)
         std::string_view piece;
         std::size_t consumed = 1;
         switch (text[index]) {
-        case '&': piece = "&amp;"; break;
-        case '<': piece = "&lt;"; break;
-        case '>': piece = "&gt;"; break;
+        case '&':
+            piece = "&amp;";
+            break;
+        case '<':
+            piece = "&lt;";
+            break;
+        case '>':
+            piece = "&gt;";
+            break;
         default: {
             // A whole UTF-8 character at a time, so a cut never splits one.
             consumed = 1;
@@ -182,8 +204,8 @@ void append_message(std::string &out, const vigil_alert &alert)
     append_mrkdwn(out, fallback, max_fallback_text);
 
     out += R"(,"blocks":[{"type":"header","text":{"type":"plain_text","text":)";
-    append_plain(out, std::string(severity_emoji(alert.severity)) + " " + std::string(severity) + ": " +
-                          std::string(rule),
+    append_plain(out,
+                 std::string(severity_emoji(alert.severity)) + " " + std::string(severity) + ": " + std::string(rule),
                  max_header_text);
     out += R"(,"emoji":true}})";
 

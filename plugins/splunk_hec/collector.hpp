@@ -14,10 +14,10 @@
 namespace vigil_splunk_hec {
 
 struct CollectorSettings {
-    std::string base_url;  // "https://hec.example.com:8088", no trailing slash
-    std::string token;     // the secret: only ever in the Authorization header
+    std::string base_url; // "https://hec.example.com:8088", no trailing slash
+    std::string token;    // the secret: only ever in the Authorization header
     bool use_ack = false;
-    std::string channel;   // a UUID, sent as X-Splunk-Request-Channel when use_ack
+    std::string channel; // a UUID, sent as X-Splunk-Request-Channel when use_ack
     std::chrono::milliseconds ack_timeout{30000};
     std::chrono::milliseconds ack_poll_interval{500};
     vigil::http::Settings http;

@@ -46,7 +46,10 @@ void append_ids(std::string &out, std::string_view key, const vigil_attack_ref *
     out += ']';
 }
 
-bool set(const char *text) { return text != nullptr && *text != '\0'; }
+bool set(const char *text)
+{
+    return text != nullptr && *text != '\0';
+}
 
 } // namespace
 
@@ -78,8 +81,7 @@ void append_event(std::string &out, const vigil_alert &alert, const EventSetting
     out += "}}";
 }
 
-std::size_t append_batch(std::string &out, std::span<const vigil_alert *const> alerts,
-                         const EventSettings &settings)
+std::size_t append_batch(std::string &out, std::span<const vigil_alert *const> alerts, const EventSettings &settings)
 {
     const std::size_t start = out.size();
     std::size_t taken = 0;

@@ -13,7 +13,7 @@ namespace vigil_splunk_hec {
 
 struct EventSettings {
     std::string sourcetype = "vigil:alert";
-    std::string index;                      // "" leaves it to the token's default index
+    std::string index;                        // "" leaves it to the token's default index
     std::size_t max_batch_bytes = 512 * 1024; // the whole request body
 };
 
@@ -23,7 +23,6 @@ void append_event(std::string &out, const vigil_alert &alert, const EventSetting
 
 // Appends the first alerts as concatenated events while the body stays within
 // max_batch_bytes (the first is always taken, whatever its size); returns how many.
-std::size_t append_batch(std::string &out, std::span<const vigil_alert *const> alerts,
-                         const EventSettings &settings);
+std::size_t append_batch(std::string &out, std::span<const vigil_alert *const> alerts, const EventSettings &settings);
 
 } // namespace vigil_splunk_hec

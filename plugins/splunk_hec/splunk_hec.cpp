@@ -27,7 +27,8 @@ std::string base_url(const vigil::Config &config)
     }
     if (!url.starts_with("https://") && !url.starts_with("http://")) {
         throw vigil::ConfigError("option url must be the collector's base URL, e.g. "
-                                 "\"https://hec.example.com:8088\", not \"" + url + "\"");
+                                 "\"https://hec.example.com:8088\", not \"" +
+                                 url + "\"");
     }
     return url;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The stdout output plugin: every alert as a line on the sensor's standard
 // output, either for people ("human") or for log collectors ("json").
 #include <string>

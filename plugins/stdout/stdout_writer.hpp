@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing requests to standard output with write(2): no stdio buffering, so a
 // line is out of the process when send returns OK.
 #pragma once

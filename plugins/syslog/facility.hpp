@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Syslog facilities by name (RFC 5424 table 1, with the usual names) or number.
 #pragma once
 

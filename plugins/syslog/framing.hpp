@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 6587 octet counting ("<length> <message>"): the wire form on TCP, and
 // the form of every request, so that the datagram transports can split a
 // batch back into its messages.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rfc5424.hpp"
 
 #include <algorithm>
@@ -78,7 +79,10 @@ std::string joined_ids(const vigil_attack_ref *refs, uint32_t count)
     return ids;
 }
 
-std::string_view text(const char *value) { return value != nullptr ? std::string_view(value) : std::string_view(); }
+std::string_view text(const char *value)
+{
+    return value != nullptr ? std::string_view(value) : std::string_view();
+}
 
 // The whole element: every field an alert has.
 std::string full_element(const vigil_alert &alert)
@@ -147,8 +151,8 @@ void append_timestamp(std::string &out, uint64_t unix_ns)
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char buffer[96];
-    std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
+    std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
     out += buffer;
 }
 
@@ -229,9 +233,8 @@ bool append_message(std::string &out, const vigil_alert &alert, const MessageSet
     header += header_field(text(alert.rule), msgid_limit);
     header += ' ';
 
-    const std::string body =
-        valid_utf8(settings.body == MessageBody::json ? std::string_view(alert.json, alert.json_size)
-                                                      : text(alert.summary));
+    const std::string body = valid_utf8(
+        settings.body == MessageBody::json ? std::string_view(alert.json, alert.json_size) : text(alert.summary));
     // " " BOM MSG after the element, which closes with "]".
     const std::size_t msg_overhead = 1 + bom.size();
     std::string element = full_element(alert);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One alert as one RFC 5424 syslog message: the header, vigil's
 // STRUCTURED-DATA element and the MSG, kept within a size bound by cutting
 // the MSG (RFC 5424 section 6.1), never by dropping the message.
@@ -23,11 +24,11 @@ inline constexpr std::size_t min_message_bytes = 480;
 enum class MessageBody { summary, json };
 
 struct MessageSettings {
-    int facility = 16;              // local0
+    int facility = 16; // local0
     std::string app_name = "vigil";
-    std::string procid = "-";       // the sensor's pid
+    std::string procid = "-"; // the sensor's pid
     MessageBody body = MessageBody::summary;
-    std::size_t max_bytes = 8192;   // the whole message, at least min_message_bytes
+    std::size_t max_bytes = 8192; // the whole message, at least min_message_bytes
 };
 
 // The syslog severity of a vigil severity: critical 2, high 3, medium 4, low 5, info 6.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The syslog output plugin: every alert as one RFC 5424 message, to the
 // local syslog socket, a UDP or a TCP receiver. See README.md.
 #include <unistd.h>
@@ -62,7 +63,8 @@ MessageSettings message_settings(const vigil::Config &config, TransportKind kind
     auto code = parse_facility(facility);
     if (!code) {
         throw vigil::ConfigError("option facility must be a facility name (\"local0\" to \"local7\", \"auth\", "
-                                 "\"authpriv\", \"daemon\", ...) or 0 to 23, not \"" + facility + "\"");
+                                 "\"authpriv\", \"daemon\", ...) or 0 to 23, not \"" +
+                                 facility + "\"");
     }
     settings.facility = *code;
     const std::string body = config.get_string("message");
@@ -122,8 +124,9 @@ private:
     static TransportKind transport_kind(const vigil::Config &config)
     {
         const std::string transport = config.get_string("transport");
-        return transport == "udp" ? TransportKind::udp
-                                  : transport == "tcp" ? TransportKind::tcp : TransportKind::unix_datagram;
+        return transport == "udp"   ? TransportKind::udp
+               : transport == "tcp" ? TransportKind::tcp
+                                    : TransportKind::unix_datagram;
     }
 
     void note_truncated(const vigil_alert &alert)
@@ -143,7 +146,7 @@ private:
     MessageSettings settings_;
     vigil::Counter truncated_;
     bool truncation_logged_ = false;
-    std::string batch_;   // reused from one request to the next
+    std::string batch_; // reused from one request to the next
     std::string message_;
 };
 

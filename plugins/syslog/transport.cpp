@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport.hpp"
 
 #include <cerrno>
@@ -59,7 +60,10 @@ std::optional<HostPort> parse_host_port(std::string_view address)
 
 Transport::Transport(TransportSettings settings) : settings_(std::move(settings)) {}
 
-Transport::~Transport() { close(); }
+Transport::~Transport()
+{
+    close();
+}
 
 std::string Transport::describe() const
 {

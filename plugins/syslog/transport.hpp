@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where syslog messages go: a local datagram socket (/dev/log), UDP (RFC
 // 5426) or TCP with octet counting (RFC 6587). Connects lazily, reconnects
 // after any failure, and reports a failure as a retry: the sensor backs off
@@ -20,7 +21,7 @@ struct TransportSettings {
     std::string path = "/dev/log"; // unix
     std::string host;              // udp, tcp
     std::string port;
-    int timeout_ms = 5000;         // connecting, one send, and TCP's acknowledgement of a batch
+    int timeout_ms = 5000; // connecting, one send, and TCP's acknowledgement of a batch
 };
 
 struct HostPort {
@@ -49,7 +50,7 @@ public:
     std::string describe() const;
 
 private:
-    int open_socket();                 // 0 or a negative errno; reason_ says where
+    int open_socket(); // 0 or a negative errno; reason_ says where
     bool stream_closed_by_peer() const;
     vigil::SendResult send_datagrams(std::string_view request);
     vigil::SendResult send_stream(std::string_view request);

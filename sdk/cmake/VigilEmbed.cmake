@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Turns a compiled BPF object into a C header that embeds it, for plugins:
 #   cmake -DINPUT=x.bpf.o -DOUTPUT=x.skel.h -DNAME=x -P VigilEmbed.cmake
 #

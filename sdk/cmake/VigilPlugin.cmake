@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Building vigil plugins: BPF objects compiled with clang and embedded through
 # an embedding of the compiled object, and the plugin shared object itself.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reading the sensor's alerts and matching them.
 
 Alert shape (the sensor's JSON Lines output):

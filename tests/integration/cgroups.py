@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Cgroup hierarchies on this host, the kubelet's cgroup layout, and removal of
 the cgroups the tests create.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Fixtures of the integration tests: root, the build, the container rootfs,
 containers and sensors, and cleanup of all of them, also after failures,
 Ctrl-C, SIGTERM, and (at the next start) crashes.

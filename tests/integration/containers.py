@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Real OCI containers for the integration tests, run with runc in the
 kubelet's cgroup layout (there is no container engine on the test machines).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What a cryptocurrency miner does, done inside a container for the
 cryptomining tests: the `miner_sim` test program (copied in as /miner_sim, and
 as /usr/local/bin/xmrig, under which name it only pretends to mine) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The container-escape behaviours of the escape plugin's integration tests,
 as busybox shell scripts run inside a container, and the host-side helpers
 they need.

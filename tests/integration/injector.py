@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Running the `injector` test program's behaviours inside a container.
 
 The program is copied into the rootfs as /injector. It is started through a

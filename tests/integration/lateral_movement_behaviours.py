@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What the lateral_movement integration tests run in their containers: a
 fake service-account volume laid out as the kubelet lays it out, the rootfs
 with the `prober` test program (also installed as a "known API client"), and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The static test programs built under $VIGIL_BUILD_DIR/tests/programs/.
 
 The container rootfs has no libc or dynamic loader, so a program copied into

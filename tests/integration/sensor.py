@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The real sensor, run as the tests' subject: `vigil run -c <config.toml>`.
 
 Contract with the sensor (see README.md):

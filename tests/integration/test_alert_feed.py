@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Alerts handed on to the detectors that join findings (ABI 1.5,
 VIGIL_KIND_ALERT_RAISED), through the real sensor. The audit_echo fixture
 raises one alert per line of an audit log; alert_echo and alert_echo_twin

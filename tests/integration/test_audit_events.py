@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Kubernetes audit events into the real sensor: batches POSTed to its HTTPS
 webhook (bearer token, client certificate, refusals) and lines of a rotating
 audit log, each delivered once to a detector subscribed to audit events. The

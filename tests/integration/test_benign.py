@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Ordinary container work raises no alert, while the sensor demonstrably
 watches: the same container's attack afterwards does alert."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The one-shot commands: `vigil --version`, `vigil check`, `vigil plugins`,
 and a clean stop of `vigil run` on SIGTERM."""
 

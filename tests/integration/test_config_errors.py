@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A bad configuration stops `vigil run` before anything is loaded: exit code
 2, and a message that names the file and the line to fix."""
 

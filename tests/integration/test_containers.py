@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The harness itself: containers look to the sensor like kubelet-managed pods,
 their options do what they say, and nothing is left behind."""
 

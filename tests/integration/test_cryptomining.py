@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Cryptocurrency mining in kubelet-style containers: each behaviour raises its
 cryptomining alert, attributed to its container and pod, with T1496.001
 (Compute Hijacking) and its parent T1496; ordinary work raises none."""

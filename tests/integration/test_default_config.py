@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The README's run command uses conf/vigil.toml as shipped: it must start the
 real sensor with the real plugins (every plugin option in it valid), print
 alerts on stdout, and stop cleanly."""

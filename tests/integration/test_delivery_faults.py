@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Delivery under faults, output by output: for every output that talks to a
 receiver, how many alerts raised while the receiver was away are delivered,
 duplicated and lost, through the real sensor and the loopback fakes.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """One sensor with every detector at its shipped defaults (only the API
 server's address configured, as a cluster's operator would) sees, in real
 runc containers, the four behaviours an attacker strings together: a cgroup

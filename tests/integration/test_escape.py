@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Each container-escape behaviour, done inside a kubelet-style runc container,
 raises its escape alert attributed to that container and pod; ordinary
 container work, the runtime's own set-up and exec, and host processes that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A full ring buffer: the kernel never blocks, the loss is counted by ring
 and by kind, logged, and raised as an alert of its own (sensor.events_lost).
 

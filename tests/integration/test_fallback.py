@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Per-program fallback on the real kernel: with the preferred attach types
 switched off, the sensor attaches each job's fallback, says so, and still
 detects. (On kernels without syscall tracepoints or tracefs the same happens

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Each process-injection behaviour, done by a shell in a kubelet-style
 container, raises its alert, attributed to that container and pod."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Pod and workload metadata from the Kubernetes API on container alerts.
 
 A fake API server (receivers/kube_api.py) reports pods whose containerStatuses

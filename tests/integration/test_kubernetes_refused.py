@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """An API server that refuses the sensor's credentials: 401 for a token it
 does not take, 403 for one whose account lacks the permissions. The sensor
 says so once, as a warning naming the server and the status, not once per

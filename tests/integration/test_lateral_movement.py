@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The lateral_movement detector on the real kernel: token reads and connects
 to the API server, the kubelet, etcd and the metadata service from runc
 containers in the kubelet's cgroup layout; the correlated alert; and ordinary

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The datadog output through the real sensor to the loopback Datadog over
 HTTPS (the fake's CA as ca_file): the fields that arrive, a 429 with
 X-RateLimit-Reset, a permanent 400, and the receiver going away and coming

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The http_json output, end to end: the real sensor POSTs alerts in the
 common JSON alert shape over HTTPS (the fake's CA as ca_file) to the loopback
 fake, which checks every alert against the shape.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The pagerduty output through the real sensor to the loopback PagerDuty
 Events API v2 over HTTPS (the fake's CA as ca_file): the event's fields and
 the incident it opens, the default route, a 429, a permanent 400, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The slack output against the loopback incoming webhook, over HTTPS with
 the fake's CA: one readable message per alert within Slack's limits, the
 default route (Discovery and Execution), 429 with Retry-After, permanent

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The splunk_hec output against the loopback collector, over HTTPS with the
 fake's CA: events in the documented shape, batching framing, 429 with
 Retry-After, a permanent 400 not retried, the collector away and back,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The syslog output, end to end: the real sensor sends RFC 5424 messages to
 the loopback syslog fake (TCP with octet counting, UDP, the unix datagram
 socket), which parses every one against RFC 5424 and counts what it cannot.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Plugins the sensor must refuse to load: one built for another ABI major,
 and plugins an unprivileged user could have replaced (world-writable file or
 directory). A refusal names the file and the reason; the other plugins work."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Without the privileges to load BPF programs the sensor does not start
 blind: it exits at once with status 1 and says what it needs."""
 

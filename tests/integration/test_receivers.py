@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Tests of the loopback fakes themselves (receivers/), with the standard
 library as the client: each fake takes what the real service takes, answers
 what it refuses with the documented status and body, and fails on demand."""

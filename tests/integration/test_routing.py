@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Each output receives exactly the alerts its route says: a pager-like
 output (high and above, privilege escalation or lateral movement), an output
 that takes one detector's rules, and the harness's own output that takes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The sa_abuse detector in the real sensor: Kubernetes audit events POSTed as
 EventList batches to the real audit webhook, the alerts read back from the
 jsonl output. Each test uses service accounts of its own, because the sensor

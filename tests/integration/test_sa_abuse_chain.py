@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The chain alert through the real sensor, with both halves real: a runc
 container in the kubelet's cgroup layout reads its service-account token
 (lateral_movement raises token_read on the kernel's events), the fake API

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The SDK as a third party uses it: install it, build the sample detector in
 sdk/examples/canary against the installed copy only, drop the result into a
 plugin directory, and see the real sensor load it and raise its alert."""

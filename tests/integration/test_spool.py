@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The durable spool, end to end: alerts raised while an output cannot deliver
 survive a kill -9 of the sensor and reach the output after a restart, in
 order and once; and a full spool is reported and counted.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Writes the sensor's TOML configuration from a dict (the standard library
 reads TOML but does not write it).
 

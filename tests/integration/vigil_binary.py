@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Where the built sensor is, and one-shot runs of its command line
 (`vigil --version`, `vigil check`, `vigil plugins`, a `vigil run` that must
 fail): always with a timeout, so a sensor that hangs fails a test instead of

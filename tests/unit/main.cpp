@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The doctest runner for every unit test linked into vigil_unit_tests.
 // libbpf's messages go through the sensor's logging, as in the sensor itself,
 // so that expected kernel refusals in the tests stay quiet.

@@ -139,8 +139,8 @@ TEST_CASE("escaping: quotes, backslashes, control characters and invalid UTF-8")
 {
     std::string out;
     vigil::json::append_string(out, std::string("a\"b\\c\nd\x01\x7f"
-                                                     "e\xFFz\xE2\x82",
-                                                     14));
+                                                "e\xFFz\xE2\x82",
+                                                14));
     // A sequence cut short at the end is one U+FFFD (the Unicode recommended practice).
     CHECK(out == "\"a\\\"b\\\\c\\nd\\u0001\\u007fe\xEF\xBF\xBDz\xEF\xBF\xBD\"");
     SampleAlert sample;

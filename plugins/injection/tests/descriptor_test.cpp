@@ -85,7 +85,10 @@ TEST_CASE("one BPF object: its ring, its programs and their fallback groups")
     const auto &object = *objects[0];
     CHECK(std::string_view(object.name) == "injection");
     REQUIRE(object.elf_size > 4);
-    CHECK(std::memcmp(object.elf, "\x7f" "ELF", 4) == 0);
+    CHECK(std::memcmp(object.elf,
+                      "\x7f"
+                      "ELF",
+                      4) == 0);
     CHECK(FakeHost::ring_buffers(object) == strings({"injection_events"}));
 
     struct Expected {
@@ -94,11 +97,20 @@ TEST_CASE("one BPF object: its ring, its programs and their fallback groups")
         uint32_t preference;
     };
     std::vector<Expected> expected{
-        {"ptrace_enter", "syscalls", 0},   {"ptrace_exit", "syscalls", 0},    {"vm_writev_enter", "syscalls", 0},
-        {"vm_writev_exit", "syscalls", 0}, {"openat_enter", "syscalls", 0},   {"openat2_enter", "syscalls", 0},
-        {"execve_enter", "syscalls", 0},   {"execve_exit", "syscalls", 0},    {"execveat_enter", "syscalls", 0},
-        {"execveat_exit", "syscalls", 0},  {"sys_enter_raw", "syscalls", 1},  {"sys_exit_raw", "syscalls", 1},
-        {"exec_tp", "exec", 0},            {"exec_btf", "exec", 1},
+        {"ptrace_enter", "syscalls", 0},
+        {"ptrace_exit", "syscalls", 0},
+        {"vm_writev_enter", "syscalls", 0},
+        {"vm_writev_exit", "syscalls", 0},
+        {"openat_enter", "syscalls", 0},
+        {"openat2_enter", "syscalls", 0},
+        {"execve_enter", "syscalls", 0},
+        {"execve_exit", "syscalls", 0},
+        {"execveat_enter", "syscalls", 0},
+        {"execveat_exit", "syscalls", 0},
+        {"sys_enter_raw", "syscalls", 1},
+        {"sys_exit_raw", "syscalls", 1},
+        {"exec_tp", "exec", 0},
+        {"exec_btf", "exec", 1},
     };
 #if defined(__x86_64__)
     expected.push_back({"open_enter", "syscalls", 0});
@@ -108,12 +120,13 @@ TEST_CASE("one BPF object: its ring, its programs and their fallback groups")
     const std::string_view elf(static_cast<const char *>(object.elf), object.elf_size);
     for (const auto &want : expected) {
         CAPTURE(want.name);
-        auto found = std::find_if(programs.begin(), programs.end(),
-                                  [&](const vigil_bpf_program *program) { return std::string_view(program->name) == want.name; });
+        auto found = std::find_if(programs.begin(), programs.end(), [&](const vigil_bpf_program *program) {
+            return std::string_view(program->name) == want.name;
+        });
         REQUIRE(found != programs.end());
         CHECK(std::string_view((*found)->group) == want.group);
         CHECK((*found)->preference == want.preference);
-        CHECK((*found)->flags == 0); // every one is needed, or its alternative
+        CHECK((*found)->flags == 0);                          // every one is needed, or its alternative
         CHECK(elf.find(want.name) != std::string_view::npos); // and the object really has it
     }
 }

@@ -102,7 +102,8 @@ TEST_CASE("allowed preload libraries")
         sensor.host.deliver(sensor.exec(victim, INJECTION_EXEC_LD_PRELOAD, "java", "/usr/bin/java",
                                         "/usr/lib/libjemalloc.so.2 /tmp/evil.so"));
         const auto &alert = sensor.only_alert();
-        CHECK(alert.evidence_lists.at("ld_preload_libraries") == strings({"/usr/lib/libjemalloc.so.2", "/tmp/evil.so"}));
+        CHECK(alert.evidence_lists.at("ld_preload_libraries") ==
+              strings({"/usr/lib/libjemalloc.so.2", "/tmp/evil.so"}));
     }
     SUBCASE("a repeated LD_PRELOAD is never allowed: loaders disagree on which one counts")
     {

@@ -77,8 +77,8 @@ TEST_CASE("memory file paths")
 
     CHECK(parse_proc_mem_path("/proc/4294967295/mem")->pid == 4294967295u);
     for (const char *other : {"/proc/self/mem", "/proc/thread-self/mem", "/proc/42/maps", "/proc/42/mem/",
-                              "/proc//42/mem", "/proc/42", "/proc/042/mem", "/proc/4294967296/mem",
-                              "/proc/42/task/mem", "/proc/42/task/x/mem", "proc/42/mem", "", "/proc/-1/mem"}) {
+                              "/proc//42/mem", "/proc/42", "/proc/042/mem", "/proc/4294967296/mem", "/proc/42/task/mem",
+                              "/proc/42/task/x/mem", "proc/42/mem", "", "/proc/-1/mem"}) {
         CAPTURE(other);
         CHECK_FALSE(parse_proc_mem_path(other));
     }
@@ -86,7 +86,7 @@ TEST_CASE("memory file paths")
 
 TEST_CASE("open flags, ld.so.preload and memfd names")
 {
-    CHECK_FALSE(opens_for_writing(0));          // O_RDONLY
+    CHECK_FALSE(opens_for_writing(0));            // O_RDONLY
     CHECK_FALSE(opens_for_writing(0100 | 01000)); // O_CREAT | O_TRUNC without write access
     CHECK(opens_for_writing(1));
     CHECK(opens_for_writing(2 | 02000000));

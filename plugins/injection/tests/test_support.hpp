@@ -55,10 +55,7 @@ struct Sensor {
     }
 
     // Starts the plugin; every test checks the start and that no alert was refused.
-    void start()
-    {
-        REQUIRE(host.start() == 0);
-    }
+    void start() { REQUIRE(host.start() == 0); }
 
     const std::vector<vigil::testing::RecordedAlert> &alerts()
     {

@@ -40,8 +40,8 @@ TEST_CASE("token_foreign_source: the connection's address counts, not X-Forwarde
     auto legacy = by_account("shop", "legacy", "get", "configmaps", "shop", "203.0.113.9", "", "");
     sensor.send(legacy);
     for (int index = 0; index < 5; ++index) {
-        sensor.send(by_account("kube-system", "kube-proxy", "list", "services", "", "192.168.1." + std::to_string(index),
-                               "kube-proxy-x", "uid-kp"));
+        sensor.send(by_account("kube-system", "kube-proxy", "list", "services", "",
+                               "192.168.1." + std::to_string(index), "kube-proxy-x", "uid-kp"));
     }
     CHECK(sensor.alerts().empty());
 }

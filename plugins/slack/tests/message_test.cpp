@@ -113,23 +113,25 @@ std::string mrkdwn(std::string_view text, std::size_t limit)
 
 TEST_CASE("a pod's alert: fallback text, header, summary, the facts as fields, command line, context")
 {
-    CHECK(message_of(TestAlert{}) ==
-          R"({"text":"[MEDIUM] discovery.service_scan on node-1 (pod shop/web-7d9f): nmap scanned 254 addresses in the pod network",)"
-          R"("blocks":[)"
-          R"({"type":"header","text":{"type":"plain_text","text":":large_orange_circle: MEDIUM: discovery.service_scan","emoji":true}},)"
-          R"({"type":"section","text":{"type":"mrkdwn","text":"nmap scanned 254 addresses in the pod network"}},)"
-          R"({"type":"section","fields":[)"
-          R"({"type":"mrkdwn","text":"*Severity*\nMEDIUM"},)"
-          R"({"type":"mrkdwn","text":"*Rule*\ndiscovery.service_scan"},)"
-          R"({"type":"mrkdwn","text":"*Node*\nnode-1"},)"
-          R"({"type":"mrkdwn","text":"*Namespace*\nshop"},)"
-          R"({"type":"mrkdwn","text":"*Pod*\nweb-7d9f"},)"
-          R"j({"type":"mrkdwn","text":"*Container*\n0123456789ab (containerd)"},)j"
-          R"j({"type":"mrkdwn","text":"*Process*\n/usr/bin/nmap (pid 4242)"},)j"
-          R"({"type":"mrkdwn","text":"*Tactics*\nTA0007 Discovery"},)"
-          R"({"type":"mrkdwn","text":"*Techniques*\nT1046 Network Service Discovery"}]},)"
-          R"({"type":"section","text":{"type":"mrkdwn","text":"*Command line*\n```nmap -sT 10.0.0.0/24```"}},)"
-          "{\"type\":\"context\",\"elements\":[{\"type\":\"mrkdwn\",\"text\":\"vigil \xC2\xB7 2026-11-21T17:00:00.123456789Z\"}]}]}");
+    CHECK(
+        message_of(TestAlert{}) ==
+        R"({"text":"[MEDIUM] discovery.service_scan on node-1 (pod shop/web-7d9f): nmap scanned 254 addresses in the pod network",)"
+        R"("blocks":[)"
+        R"({"type":"header","text":{"type":"plain_text","text":":large_orange_circle: MEDIUM: discovery.service_scan","emoji":true}},)"
+        R"({"type":"section","text":{"type":"mrkdwn","text":"nmap scanned 254 addresses in the pod network"}},)"
+        R"({"type":"section","fields":[)"
+        R"({"type":"mrkdwn","text":"*Severity*\nMEDIUM"},)"
+        R"({"type":"mrkdwn","text":"*Rule*\ndiscovery.service_scan"},)"
+        R"({"type":"mrkdwn","text":"*Node*\nnode-1"},)"
+        R"({"type":"mrkdwn","text":"*Namespace*\nshop"},)"
+        R"({"type":"mrkdwn","text":"*Pod*\nweb-7d9f"},)"
+        R"j({"type":"mrkdwn","text":"*Container*\n0123456789ab (containerd)"},)j"
+        R"j({"type":"mrkdwn","text":"*Process*\n/usr/bin/nmap (pid 4242)"},)j"
+        R"({"type":"mrkdwn","text":"*Tactics*\nTA0007 Discovery"},)"
+        R"({"type":"mrkdwn","text":"*Techniques*\nT1046 Network Service Discovery"}]},)"
+        R"({"type":"section","text":{"type":"mrkdwn","text":"*Command line*\n```nmap -sT 10.0.0.0/24```"}},)"
+        "{\"type\":\"context\",\"elements\":[{\"type\":\"mrkdwn\",\"text\":\"vigil \xC2\xB7 "
+        "2026-11-21T17:00:00.123456789Z\"}]}]}");
 }
 
 TEST_CASE("a host process's alert: no namespace or pod, no container, the repeats in the context")
@@ -204,7 +206,8 @@ TEST_CASE("huge alerts stay within Slack's limits: section text, fields, header,
     CHECK(command.size() > max_section_text - 10);
     CHECK(command.ends_with("\xE2\x80\xA6```"));
     CHECK(count(message, R"({"type":)") - count(message, R"({"type":"mrkdwn")") -
-              count(message, R"({"type":"plain_text")") <= max_blocks);
+              count(message, R"({"type":"plain_text")") <=
+          max_blocks);
     CHECK(count(message, R"({"type":"mrkdwn","text":"*)") <= max_fields + 1); // the fields, and the command line
 }
 

@@ -65,8 +65,8 @@ TEST_CASE("a pod's alert carries its container and pod in the fields; the index 
           R"("event":{"rule":"injection.ptrace_attach","k8s":{"node":"node-1"}},)"
           R"("fields":{"rule":"injection.ptrace_attach","severity":"critical",)"
           R"("mitre_tactic":["TA0005","TA0004"],"mitre_technique":["T1055.008"],)"
-          R"("container_id":")" + std::string(64, 'a') +
-          R"(","pod_uid":"0f3c2a4e-1111-2222-3333-444455556666"}})");
+          R"("container_id":")" +
+              std::string(64, 'a') + R"(","pod_uid":"0f3c2a4e-1111-2222-3333-444455556666"}})");
 }
 
 TEST_CASE("no tactics or techniques: those fields are left out rather than empty; no node: no host")
@@ -76,10 +76,9 @@ TEST_CASE("no tactics or techniques: those fields are left out rather than empty
     alert.techniques.clear();
     alert.node.clear();
     alert.severity = VIGIL_SEVERITY_INFO;
-    CHECK(event_of(alert) ==
-          R"({"time":1700000000.123,"source":"vigil","sourcetype":"vigil:alert",)"
-          R"("event":{"rule":"injection.ptrace_attach","k8s":{"node":"node-1"}},)"
-          R"("fields":{"rule":"injection.ptrace_attach","severity":"info"}})");
+    CHECK(event_of(alert) == R"({"time":1700000000.123,"source":"vigil","sourcetype":"vigil:alert",)"
+                             R"("event":{"rule":"injection.ptrace_attach","k8s":{"node":"node-1"}},)"
+                             R"("fields":{"rule":"injection.ptrace_attach","severity":"info"}})");
 }
 
 TEST_CASE("strings are escaped and invalid UTF-8 is replaced")

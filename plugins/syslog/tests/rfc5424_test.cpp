@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <vigil/testing/sample_alert.hpp>
@@ -40,12 +41,11 @@ std::string message(const SampleAlert &test, MessageSettings settings = {})
 TEST_CASE("an alert becomes one RFC 5424 message with vigil's element")
 {
     auto alert = sample_alert();
-    CHECK(message(alert) ==
-          "<131>1 2023-11-14T22:13:20.123456Z node-1 vigil 77 injection.ptrace_attach "
-          "[vigil@32473 rule=\"injection.ptrace_attach\" severity=\"high\" tactic=\"TA0005,TA0004\" "
-          "technique=\"T1055.008\" container=\"c0ffee\" pod=\"0d6f5c1e-2b7a-4a8e-9d3c-1f2e3d4c5b6a\" "
-          "pid=\"4242\" exe=\"/usr/bin/gdb\"] " +
-              bom + "ptrace attach by /usr/bin/gdb");
+    CHECK(message(alert) == "<131>1 2023-11-14T22:13:20.123456Z node-1 vigil 77 injection.ptrace_attach "
+                            "[vigil@32473 rule=\"injection.ptrace_attach\" severity=\"high\" tactic=\"TA0005,TA0004\" "
+                            "technique=\"T1055.008\" container=\"c0ffee\" pod=\"0d6f5c1e-2b7a-4a8e-9d3c-1f2e3d4c5b6a\" "
+                            "pid=\"4242\" exe=\"/usr/bin/gdb\"] " +
+                                bom + "ptrace attach by /usr/bin/gdb");
 }
 
 TEST_CASE("a host process has no container or pod parameter; a dedup summary has its repeat count")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The transports against real sockets on this machine.
 #include <doctest/doctest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The canary detector: a sample third-party plugin. It alerts when a file
 // named like the canary (default "vigil-canary") is deleted, the way an
 // attacker cleaning up after themselves would (T1070.004).

@@ -2,10 +2,10 @@
 // Small helpers for reading size-prefixed ABI structs safely.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 
 // True when @object (a pointer to a size-prefixed ABI struct) is large enough to hold @field:
 // the way to use a field that a newer minor version appended.
@@ -22,8 +22,7 @@ template <class T> constexpr bool abi_reaches(const T *object, std::size_t end)
 }
 
 // The i-th element of an array of size-prefixed structs, stepped by the first element's size.
-template <class T>
-const T *abi_array_at(const T *array, uint32_t index)
+template <class T> const T *abi_array_at(const T *array, uint32_t index)
 {
     auto stride = array->struct_size;
     return reinterpret_cast<const T *>(reinterpret_cast<const unsigned char *>(array) + std::size_t{stride} * index);
@@ -31,8 +30,7 @@ const T *abi_array_at(const T *array, uint32_t index)
 
 // A copy of the size-prefixed struct at @source as this side knows it: fields the
 // other side did not have (it was built against an older minor) read as zero.
-template <class T>
-T abi_copy(const T *source)
+template <class T> T abi_copy(const T *source)
 {
     T copy{};
     if (source != nullptr) {

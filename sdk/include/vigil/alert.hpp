@@ -5,8 +5,8 @@
 
 #include <array>
 #include <cstdarg>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
 #include <span>
 

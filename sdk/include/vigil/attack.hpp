@@ -33,13 +33,16 @@ inline constexpr vigil_attack_ref T1055_009 = make("T1055.009", "Process Injecti
 inline constexpr vigil_attack_ref T1059_004 = make("T1059.004", "Command and Scripting Interpreter: Unix Shell");
 inline constexpr vigil_attack_ref T1070_004 = make("T1070.004", "Indicator Removal: File Deletion");
 inline constexpr vigil_attack_ref T1078_001 = make("T1078.001", "Valid Accounts: Default Accounts");
-inline constexpr vigil_attack_ref T1098_006 = make("T1098.006", "Account Manipulation: Additional Container Cluster Roles");
+inline constexpr vigil_attack_ref T1098_006 =
+    make("T1098.006", "Account Manipulation: Additional Container Cluster Roles");
 inline constexpr vigil_attack_ref T1105 = make("T1105", "Ingress Tool Transfer");
 inline constexpr vigil_attack_ref T1496 = make("T1496", "Resource Hijacking");
 inline constexpr vigil_attack_ref T1496_001 = make("T1496.001", "Resource Hijacking: Compute Hijacking");
 inline constexpr vigil_attack_ref T1528 = make("T1528", "Steal Application Access Token");
-inline constexpr vigil_attack_ref T1547_006 = make("T1547.006", "Boot or Logon Autostart Execution: Kernel Modules and Extensions");
-inline constexpr vigil_attack_ref T1550_001 = make("T1550.001", "Use Alternate Authentication Material: Application Access Token");
+inline constexpr vigil_attack_ref T1547_006 =
+    make("T1547.006", "Boot or Logon Autostart Execution: Kernel Modules and Extensions");
+inline constexpr vigil_attack_ref T1550_001 =
+    make("T1550.001", "Use Alternate Authentication Material: Application Access Token");
 inline constexpr vigil_attack_ref T1552_005 = make("T1552.005", "Unsecured Credentials: Cloud Instance Metadata API");
 inline constexpr vigil_attack_ref T1552_007 = make("T1552.007", "Unsecured Credentials: Container API");
 inline constexpr vigil_attack_ref T1574_006 = make("T1574.006", "Hijack Execution Flow: Dynamic Linker Hijacking");

@@ -57,14 +57,12 @@ inline int report_exception(const vigil_host_api *api, const char *hook, int err
     return error;
 }
 
-template <class D>
-struct DetectorInstance {
+template <class D> struct DetectorInstance {
     const vigil_host_api *api;
     D detector;
 };
 
-template <class D>
-struct DetectorThunks {
+template <class D> struct DetectorThunks {
     using Instance = DetectorInstance<D>;
 
     static int init(const vigil_host_api *api, const vigil_config_view *config, void **instance) noexcept
@@ -115,8 +113,7 @@ struct DetectorThunks {
 } // namespace detail
 
 // The descriptor of detector class @D.
-template <class D>
-vigil_plugin_descriptor describe_detector(const PluginInfo &info)
+template <class D> vigil_plugin_descriptor describe_detector(const PluginInfo &info)
 {
     return describe(VIGIL_PLUGIN_DETECTOR, info, &detail::DetectorThunks<D>::hooks);
 }

@@ -5,8 +5,8 @@
 
 #include <cstdarg>
 #include <cstddef>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <span>
 #include <stdexcept>
@@ -186,8 +186,7 @@ class BpfSetup {
 public:
     explicit BpfSetup(const vigil_bpf_setup *setup) : setup_(setup) {}
 
-    template <class T>
-    void set_constant(const char *object, const char *variable, const T &value) const
+    template <class T> void set_constant(const char *object, const char *variable, const T &value) const
     {
         int status = setup_->set_constant(setup_->context, object, variable, &value, sizeof(T));
         if (status != 0) {
@@ -248,8 +247,7 @@ public:
     }
 
     // The record as @Record, or nullptr if it is too short to be one.
-    template <class Record>
-    const Record *as() const
+    template <class Record> const Record *as() const
     {
         if (event_->record_size < sizeof(Record)) {
             return nullptr;

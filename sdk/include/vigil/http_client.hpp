@@ -40,10 +40,10 @@ struct Settings {
 };
 
 struct Response {
-    long status = 0;                                  // 0 when no answer came
-    std::string body;                                 // at most max_body_bytes of it
+    long status = 0;                                          // 0 when no answer came
+    std::string body;                                         // at most max_body_bytes of it
     std::vector<std::pair<std::string, std::string>> headers; // names in lower case
-    std::string transport_error;                      // why no answer came ("" when one did)
+    std::string transport_error;                              // why no answer came ("" when one did)
 
     // The first header named @name (lower case), if any.
     std::optional<std::string> header(std::string_view name) const
@@ -201,8 +201,8 @@ inline std::optional<uint64_t> retry_after_ms(std::string_view value, std::time_
 
 // Which statuses a receiver documents as worth retrying.
 enum class RetryPolicy {
-    retry_429_and_5xx,          // most: 408 too, and every 5xx
-    retry_429_and_5xx_but_501,  // Splunk HEC: 501 (not implemented) is permanent
+    retry_429_and_5xx,         // most: 408 too, and every 5xx
+    retry_429_and_5xx_but_501, // Splunk HEC: 501 (not implemented) is permanent
 };
 
 // Fills @result from @response: 2xx delivered; no answer, 408, 429 and the
@@ -229,8 +229,7 @@ inline void verdict(const Response &response, vigil_send_result &result,
     }
     const bool server_error =
         response.status >= 500 && !(policy == RetryPolicy::retry_429_and_5xx_but_501 && response.status == 501);
-    const std::string summary =
-        "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 160);
+    const std::string summary = "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 160);
     if (response.status == 408 || response.status == 429 || server_error) {
         result.status = VIGIL_SEND_RETRY;
         auto wait = response.header(rate_limit_header);

@@ -95,14 +95,12 @@ private:
 
 namespace detail {
 
-template <class O>
-struct OutputInstance {
+template <class O> struct OutputInstance {
     const vigil_host_api *api;
     O output;
 };
 
-template <class O>
-struct OutputThunks {
+template <class O> struct OutputThunks {
     using Instance = OutputInstance<O>;
 
     static int init(const vigil_host_api *api, const vigil_config_view *config, void **instance) noexcept
@@ -156,8 +154,7 @@ struct OutputThunks {
 
 } // namespace detail
 
-template <class O>
-vigil_plugin_descriptor describe_output(const PluginInfo &info)
+template <class O> vigil_plugin_descriptor describe_output(const PluginInfo &info)
 {
     return describe(VIGIL_PLUGIN_OUTPUT, info, &detail::OutputThunks<O>::hooks);
 }

@@ -12,8 +12,8 @@
 #include <vigil/plugin_abi.h>
 
 // Exports the entry point; the only symbol a plugin makes visible.
-#define VIGIL_EXPORT_PLUGIN(descriptor)                                                                               \
-    extern "C" __attribute__((visibility("default"))) const vigil_plugin_descriptor *vigil_plugin_entry(void)       \
+#define VIGIL_EXPORT_PLUGIN(descriptor)                                                                                \
+    extern "C" __attribute__((visibility("default"))) const vigil_plugin_descriptor *vigil_plugin_entry(void)          \
     {                                                                                                                  \
         return &(descriptor);                                                                                          \
     }
@@ -44,16 +44,11 @@ struct RouteInfo {
 
 constexpr vigil_route route(const RouteInfo &info)
 {
-    return vigil_route{sizeof(vigil_route),
-                       static_cast<uint32_t>(info.min_severity),
-                       info.tactics.data(),
-                       static_cast<uint32_t>(info.tactics.size()),
-                       info.exclude_tactics.data(),
-                       static_cast<uint32_t>(info.exclude_tactics.size()),
-                       info.rules.data(),
-                       static_cast<uint32_t>(info.rules.size()),
-                       info.exclude_rules.data(),
-                       static_cast<uint32_t>(info.exclude_rules.size())};
+    return vigil_route{sizeof(vigil_route),         static_cast<uint32_t>(info.min_severity),
+                       info.tactics.data(),         static_cast<uint32_t>(info.tactics.size()),
+                       info.exclude_tactics.data(), static_cast<uint32_t>(info.exclude_tactics.size()),
+                       info.rules.data(),           static_cast<uint32_t>(info.rules.size()),
+                       info.exclude_rules.data(),   static_cast<uint32_t>(info.exclude_rules.size())};
 }
 
 constexpr vigil_config_key config_key(const char *name, vigil_config_type type, const char *default_value,

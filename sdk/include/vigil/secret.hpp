@@ -23,8 +23,7 @@ namespace vigil {
 // The secret, without surrounding whitespace or the file's trailing newline.
 // Throws ConfigError when neither or both options are set, the file cannot be
 // read, the variable is unset, or the value is empty.
-inline std::string read_secret(const Config &config, const char *file_option, const char *env_option,
-                               const char *what)
+inline std::string read_secret(const Config &config, const char *file_option, const char *env_option, const char *what)
 {
     const std::string path = config.get_string(file_option);
     const std::string variable = config.get_string(env_option);

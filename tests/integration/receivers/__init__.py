@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Loopback fakes of the services vigil's outputs talk to (Datadog, Splunk
 HEC, PagerDuty, Slack, syslog, and an HTTP receiver of the common JSON alert
 shape), for tests on a machine without network. See README.md."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """What every HTTP fake shares: a threaded HTTP(S) server on 127.0.0.1 with an
 ephemeral port, a record of every request and of what was accepted or rejected
 and why, and failures a test can switch on and off while the fake runs.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A loopback Datadog: the Events API (POST /api/v1/events) and the Logs
 intake (POST /api/v2/logs), checked against Datadog's documented contract.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest fixtures for the fakes. A test module imports the ones it uses:
 
     from receivers.fixtures import receiver_tls, datadog_receiver  # noqa: F401

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A generic HTTP receiver of alerts in the common JSON alert shape:
 
   {"time": "<RFC 3339>", "rule": "...", "priority": "<one of PRIORITIES>",

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A fake Kubernetes API server (HTTPS on 127.0.0.1) for the pod metadata
 tests: the endpoints the sensor's pod watcher uses, checked against the API's
 contract, answering the way the real server does.

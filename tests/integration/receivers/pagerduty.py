@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A loopback PagerDuty Events API v2 (POST /v2/enqueue), checked against
 PagerDuty's documented contract, that also keeps the incidents the events
 would open, so a test can see that repeats of a finding update one incident."""

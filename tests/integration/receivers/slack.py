@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A loopback Slack incoming webhook, checked against Slack's documented
 contract. Answers are short text bodies, as Slack's are:
 `ok`, or an error name such as `invalid_payload`."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A loopback Splunk HTTP Event Collector: events, indexer acknowledgement and
 health, checked against the collector's documented contract. Every answer is
 {"text", "code"} with the collector's own texts and codes."""

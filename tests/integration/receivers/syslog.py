@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A loopback RFC 5424 syslog receiver on UDP, TCP and a unix datagram
 socket. Every message is parsed and checked (PRI, VERSION 1, an RFC 3339
 TIMESTAMP, HOSTNAME, APP-NAME, PROCID, MSGID, STRUCTURED-DATA, MSG); what

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A throwaway certificate authority and a server certificate for 127.0.0.1,
 made with the `openssl` command line, so that a client under test verifies the
 fakes' TLS the way it verifies the real services' (CA bundle, name check)."""

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -34,8 +35,8 @@ TEST_CASE("alerts: alert_from_request copies every evidence type")
 {
     const char *items[] = {"one", nullptr, "three"};
     vigil_evidence_field fields[7] = {
-        field("path", VIGIL_EVIDENCE_STRING),    field("delta", VIGIL_EVIDENCE_INTEGER),
-        field("inode", VIGIL_EVIDENCE_UNSIGNED), field("writable", VIGIL_EVIDENCE_BOOL),
+        field("path", VIGIL_EVIDENCE_STRING),      field("delta", VIGIL_EVIDENCE_INTEGER),
+        field("inode", VIGIL_EVIDENCE_UNSIGNED),   field("writable", VIGIL_EVIDENCE_BOOL),
         field("argv", VIGIL_EVIDENCE_STRING_LIST), field("future", 99),
         field("path", VIGIL_EVIDENCE_STRING),
     };
@@ -93,9 +94,9 @@ TEST_CASE("alerts: alert_from_request treats NULL strings and arrays as empty")
 {
     vigil_alert_request request{};
     request.struct_size = sizeof(request);
-    request.severity = 42; // beyond the enum: read as critical
-    request.tactic_count = 3;       // with a NULL array
-    request.evidence_count = 2;     // likewise
+    request.severity = 42;      // beyond the enum: read as critical
+    request.tactic_count = 3;   // with a NULL array
+    request.evidence_count = 2; // likewise
     vigil_evidence_field fields[2] = {field(nullptr, VIGIL_EVIDENCE_STRING), field("list", VIGIL_EVIDENCE_STRING_LIST)};
     fields[1].list_count = 4; // NULL list_values
     vigil_alert_request with_fields = request;

@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
-#include "core/alerts/route.hpp"
 #include "core/alerts/route.hpp"
 
 using namespace vigil::alerts;

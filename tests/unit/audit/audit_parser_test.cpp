@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <string>
@@ -69,7 +70,10 @@ TEST_SUITE("audit")
     TEST_CASE("audit parser: a user that is not a service account has none, nor a pod")
     {
         auto text = replaced(exec_event, "system:serviceaccount:shop:deployer", "alice@example.com");
-        text = replaced(text, R"("authentication.kubernetes.io/pod-name":["ci-runner-7"],"authentication.kubernetes.io/pod-uid":["5d1c-uid"])", "");
+        text = replaced(
+            text,
+            R"("authentication.kubernetes.io/pod-name":["ci-runner-7"],"authentication.kubernetes.io/pod-uid":["5d1c-uid"])",
+            "");
         auto event = parse_event(text, VIGIL_AUDIT_SOURCE_WEBHOOK);
         REQUIRE(event.has_value());
         CHECK(event->username == "alice@example.com");
@@ -78,8 +82,9 @@ TEST_SUITE("audit")
         CHECK(event->pod_name.empty());
         CHECK(event->pod_uid.empty());
         // A look-alike with too many parts is not split either.
-        auto odd = parse_event(replaced(exec_event, "system:serviceaccount:shop:deployer", "system:serviceaccount:a:b:c"),
-                               VIGIL_AUDIT_SOURCE_WEBHOOK);
+        auto odd =
+            parse_event(replaced(exec_event, "system:serviceaccount:shop:deployer", "system:serviceaccount:a:b:c"),
+                        VIGIL_AUDIT_SOURCE_WEBHOOK);
         REQUIRE(odd.has_value());
         CHECK(odd->service_account_name.empty());
     }
@@ -108,12 +113,16 @@ TEST_SUITE("audit")
             {"[1,2]", ParseFailureReason::not_an_object, ""},
             {std::string(5000, '[') + std::string(5000, ']'), ParseFailureReason::too_deep, ""},
             {replaced(exec_event, R"("kind":"Event")", R"("kind":"Pod")"), ParseFailureReason::wrong_kind, ""},
-            {replaced(exec_event, "audit.k8s.io/v1", "audit.k8s.io/v1beta1"), ParseFailureReason::wrong_api_version, ""},
+            {replaced(exec_event, "audit.k8s.io/v1", "audit.k8s.io/v1beta1"), ParseFailureReason::wrong_api_version,
+             ""},
             {without(exec_event, R"("auditID":"4f3c8d2e-1",)"), ParseFailureReason::missing_field, "auditID"},
             {without(exec_event, R"("verb":"create",)"), ParseFailureReason::missing_field, "verb"},
-            {replaced(exec_event, R"("stage":"ResponseComplete")", R"("stage":"Finished")"), ParseFailureReason::bad_field, "stage"},
-            {replaced(exec_event, R"("auditID":"4f3c8d2e-1")", R"("auditID":42)"), ParseFailureReason::bad_field, "auditID"},
-            {replaced(exec_event, "2024-05-01T12:00:01.5Z", "yesterday"), ParseFailureReason::bad_field, "stageTimestamp"},
+            {replaced(exec_event, R"("stage":"ResponseComplete")", R"("stage":"Finished")"),
+             ParseFailureReason::bad_field, "stage"},
+            {replaced(exec_event, R"("auditID":"4f3c8d2e-1")", R"("auditID":42)"), ParseFailureReason::bad_field,
+             "auditID"},
+            {replaced(exec_event, "2024-05-01T12:00:01.5Z", "yesterday"), ParseFailureReason::bad_field,
+             "stageTimestamp"},
         };
         ParseFailureCounts counts;
         for (const auto &item : cases) {
@@ -145,9 +154,11 @@ TEST_SUITE("audit")
         REQUIRE(batch->item_failures.size() == 1);
         CHECK(batch->item_failures[0].reason == ParseFailureReason::wrong_api_version);
 
-        CHECK(parse_event_list(exec_event, VIGIL_AUDIT_SOURCE_WEBHOOK).error().reason == ParseFailureReason::wrong_kind);
+        CHECK(parse_event_list(exec_event, VIGIL_AUDIT_SOURCE_WEBHOOK).error().reason ==
+              ParseFailureReason::wrong_kind);
         CHECK(parse_event_list(R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1"})", VIGIL_AUDIT_SOURCE_WEBHOOK)
-                  .error().reason == ParseFailureReason::missing_field);
+                  .error()
+                  .reason == ParseFailureReason::missing_field);
         CHECK(parse_event_list("not json", VIGIL_AUDIT_SOURCE_WEBHOOK).error().reason == ParseFailureReason::not_json);
         auto empty = parse_event_list(R"({"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[]})",
                                       VIGIL_AUDIT_SOURCE_WEBHOOK);

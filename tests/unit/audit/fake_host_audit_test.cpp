@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The audit_echo fixture through FakeHost: what a detector author's test of
 // an audit rule looks like, and proof that FakeHost delivers audit events.
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include "core/audit/bearer_token.hpp"
@@ -56,8 +57,8 @@ TEST_SUITE("audit")
         CHECK(all.find("audit.webhook_key_file") != std::string::npos);
         CHECK(all.find("audit.webhook_token_file") != std::string::npos);
 
-        auto bad = config::parse_config("[audit]\nlog_start_at = \"middle\"\nwebhook_path = \"audit\"\nqueue_size = 10\n",
-                                        "vigil.toml");
+        auto bad = config::parse_config(
+            "[audit]\nlog_start_at = \"middle\"\nwebhook_path = \"audit\"\nqueue_size = 10\n", "vigil.toml");
         REQUIRE_FALSE(bad);
         CHECK(bad.error().size() == 3);
 

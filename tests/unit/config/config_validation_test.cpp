@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include "core/config/config.hpp"
@@ -29,22 +30,22 @@ TEST_SUITE("config")
     {
         auto file = fixture("unknown_key.toml");
         CHECK(errors_of_file("unknown_key.toml") ==
-              file + ":3:1: sensor.drian_interval_ms: unknown key; did you mean 'drain_interval_ms'?\n" +
-                  file + ":4:1: sensor.log_levle: unknown key; did you mean 'log_level'?\n" +
-                  file + ":7:1: alerts.dedup_windows: unknown key; did you mean 'dedup_window_s'?\n" +
-                  file + ":8:1: alerts.completely_different: unknown key\n");
+              file + ":3:1: sensor.drian_interval_ms: unknown key; did you mean 'drain_interval_ms'?\n" + file +
+                  ":4:1: sensor.log_levle: unknown key; did you mean 'log_level'?\n" + file +
+                  ":7:1: alerts.dedup_windows: unknown key; did you mean 'dedup_window_s'?\n" + file +
+                  ":8:1: alerts.completely_different: unknown key\n");
     }
 
     TEST_CASE("config validation: wrong types")
     {
         auto file = fixture("wrong_type.toml");
         CHECK(errors_of_file("wrong_type.toml") ==
-              file + ":2:21: sensor.drain_interval_ms: expected an integer, got a string\n" +
-                  file + ":3:17: sensor.mount_tracefs: expected a boolean, got a string\n" +
-                  file + ":4:13: sensor.log_level: expected a string, got an integer\n" +
-                  file + ":5:25: sensor.disabled_attach_types: expected an array of strings, got a string\n" +
-                  file + ":6:22: sensor.process_table_size: expected an integer, got a float\n" +
-                  file + ":9:18: alerts.dedup_window_s: expected an integer, got a boolean\n");
+              file + ":2:21: sensor.drain_interval_ms: expected an integer, got a string\n" + file +
+                  ":3:17: sensor.mount_tracefs: expected a boolean, got a string\n" + file +
+                  ":4:13: sensor.log_level: expected a string, got an integer\n" + file +
+                  ":5:25: sensor.disabled_attach_types: expected an array of strings, got a string\n" + file +
+                  ":6:22: sensor.process_table_size: expected an integer, got a float\n" + file +
+                  ":9:18: alerts.dedup_window_s: expected an integer, got a boolean\n");
     }
 
     TEST_CASE("config validation: values out of range or not among the choices")
@@ -52,20 +53,19 @@ TEST_SUITE("config")
         auto file = fixture("out_of_range.toml");
         const std::string attach_types = "one of tp, tp_btf, raw_tp, fentry, fexit, lsm, kprobe, cgroup, iter";
         CHECK(errors_of_file("out_of_range.toml") ==
-              file + ":2:21: sensor.drain_interval_ms: must be between 1 and 1000, got 0\n" +
-                  file + ":3:22: sensor.process_table_size: must be between 1024 and 4194304, got 5000000\n" +
-                  file + ":4:19: sensor.ring_buffer_kib: must be 0 or a power of two between 64 and 262144, got 100\n" +
-                  file + ":5:24: sensor.container_cache_size: must be between 64 and 1048576, got -1\n" +
-                  file + ":6:20: sensor.stats_interval_s: must be between 0 and 86400, got 86401\n" +
-                  file +
+              file + ":2:21: sensor.drain_interval_ms: must be between 1 and 1000, got 0\n" + file +
+                  ":3:22: sensor.process_table_size: must be between 1024 and 4194304, got 5000000\n" + file +
+                  ":4:19: sensor.ring_buffer_kib: must be 0 or a power of two between 64 and 262144, got 100\n" + file +
+                  ":5:24: sensor.container_cache_size: must be between 64 and 1048576, got -1\n" + file +
+                  ":6:20: sensor.stats_interval_s: must be between 0 and 86400, got 86401\n" + file +
                   ":7:13: sensor.log_level: expected one of trace, debug, info, warning, error; got 'verbose'\n" +
                   file + ":8:36: sensor.disabled_attach_types: item 2: expected " + attach_types +
                   "; got 'kprobes'; did you mean 'kprobe'?\n" + file +
                   ":8:47: sensor.disabled_attach_types: item 3: expected " + attach_types +
                   "; got 'uprobe'; did you mean 'kprobe'?\n" +
                   // 2^32 would be 0 after a silent truncation to uint32_t.
-                  file + ":11:18: alerts.dedup_max_keys: must be between 16 and 10000000, got 4294967296\n" +
-                  file + ":12:21: alerts.output_queue_size: must be between 16 and 10000000, got 15\n");
+                  file + ":11:18: alerts.dedup_max_keys: must be between 16 and 10000000, got 4294967296\n" + file +
+                  ":12:21: alerts.output_queue_size: must be between 16 and 10000000, got 15\n");
     }
 
     TEST_CASE("config validation: the bounds themselves are accepted")
@@ -75,8 +75,9 @@ TEST_SUITE("config")
         CHECK(errors_of_text("[sensor]\nring_buffer_kib = 128\n") == "no error");
         CHECK(errors_of_text("[sensor]\nring_buffer_kib = 32\n") ==
               "test.toml:2:19: sensor.ring_buffer_kib: must be 0 or a power of two between 64 and 262144, got 32\n");
-        CHECK(errors_of_text("[sensor]\nring_buffer_kib = 524288\n") ==
-              "test.toml:2:19: sensor.ring_buffer_kib: must be 0 or a power of two between 64 and 262144, got 524288\n");
+        CHECK(
+            errors_of_text("[sensor]\nring_buffer_kib = 524288\n") ==
+            "test.toml:2:19: sensor.ring_buffer_kib: must be 0 or a power of two between 64 and 262144, got 524288\n");
         CHECK(errors_of_text("[alerts]\ndedup_window_s = 86400\ndedup_max_keys = 16\n") == "no error");
         CHECK(errors_of_text("[alerts]\ndedup_window_s = 86401\n") ==
               "test.toml:2:18: alerts.dedup_window_s: must be between 0 and 86400, got 86401\n");
@@ -86,12 +87,12 @@ TEST_SUITE("config")
     {
         auto file = fixture("multiple_errors.toml");
         CHECK(errors_of_file("multiple_errors.toml") ==
-              file + ":3:20: sensor.stats_interval_s: must be between 0 and 86400, got -5\n" +
-                  file + ":4:13: sensor.node_name: expected a string, got an integer\n" +
-                  file + ":6:2: sensro: unknown table; did you mean 'sensor'?\n" +
-                  file + ":10:18: alerts.dedup_window_s: expected an integer, got a string\n" +
-                  file + ":15:2: aaa: unknown table; the known ones are sensor, alerts, kubernetes, audit, plugins, "
-                         "outputs\n");
+              file + ":3:20: sensor.stats_interval_s: must be between 0 and 86400, got -5\n" + file +
+                  ":4:13: sensor.node_name: expected a string, got an integer\n" + file +
+                  ":6:2: sensro: unknown table; did you mean 'sensor'?\n" + file +
+                  ":10:18: alerts.dedup_window_s: expected an integer, got a string\n" + file +
+                  ":15:2: aaa: unknown table; the known ones are sensor, alerts, kubernetes, audit, plugins, "
+                  "outputs\n");
     }
 
     TEST_CASE("config validation: a key above every table is pointed to its table")

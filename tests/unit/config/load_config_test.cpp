@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include "core/config/config.hpp"
@@ -16,8 +17,7 @@ TEST_SUITE("config")
         REQUIRE_FALSE(config.has_value());
         REQUIRE(config.error().size() == 1);
         CHECK(config.error()[0].line == 0);
-        CHECK(joined(config.error()) ==
-              path + ": cannot read the configuration file: No such file or directory\n");
+        CHECK(joined(config.error()) == path + ": cannot read the configuration file: No such file or directory\n");
     }
 
     TEST_CASE("load config: a directory is not a configuration file")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -55,8 +56,8 @@ TEST_SUITE("config")
     TEST_CASE("plugin options: the operator's values, and defaults for the rest")
     {
         auto config = load_fixture();
-        auto options = PluginOptions::validate(section_named(config.detectors, "injection"), config.path, "plugins",
-                                               tracer_keys);
+        auto options =
+            PluginOptions::validate(section_named(config.detectors, "injection"), config.path, "plugins", tracer_keys);
         REQUIRE_MESSAGE(options.has_value(), errors_of(options));
         auto tracers = options->get_list("allowed_tracers");
         REQUIRE(tracers.has_value());
@@ -74,8 +75,9 @@ TEST_SUITE("config")
         auto options = PluginOptions::validate(section, config.path, "plugins", tracer_keys);
         const auto &file = config.path;
         CHECK(errors_of(options) ==
-              file + ":7:1: plugins.typos.alowed_tracers: unknown key for plugin 'typos'; did you mean "
-                     "'allowed_tracers'?\n" +
+              file +
+                  ":7:1: plugins.typos.alowed_tracers: unknown key for plugin 'typos'; did you mean "
+                  "'allowed_tracers'?\n" +
                   file + ":8:12: plugins.typos.window_s: expected an integer, got a string\n" + file +
                   ":9:9: plugins.typos.ratio: expected a float, got a string\n" + file +
                   ":10:27: plugins.typos.allowed_tracers: item 2: expected a string, got an integer\n" + file +

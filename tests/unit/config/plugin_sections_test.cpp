@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include "core/config/config.hpp"
@@ -62,8 +63,8 @@ TEST_SUITE("config")
 
     TEST_CASE("plugin sections: dotted keys and inline tables declare sections too")
     {
-        auto config = parse_config("plugins.exec.enabled = false\noutputs = { out = { plugin = \"stdout\" } }\n",
-                                   "test.toml");
+        auto config =
+            parse_config("plugins.exec.enabled = false\noutputs = { out = { plugin = \"stdout\" } }\n", "test.toml");
         REQUIRE_MESSAGE(config.has_value(), joined(config.error()));
         REQUIRE(config->detectors.size() == 1);
         CHECK(config->detectors[0].name == "exec");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The cgroup directory as a table, without a real hierarchy: it knows only what
 // add() tells it. real_cgroupfs_test.cpp covers scan() and lookups by id.
 #include "core/containers/cgroup_directory.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/containers/cgroup_path.hpp"
 
 #include <doctest/doctest.h>
@@ -131,8 +132,8 @@ TEST_CASE("cgroup path: containerd without systemd, slice:prefix:id names")
 {
     SUBCASE("at the top")
     {
-        auto identity = parse_container("/kubepods-burstable-pod" + pod_uid_underscores +
-                                        ".slice:cri-containerd:" + container_id);
+        auto identity =
+            parse_container("/kubepods-burstable-pod" + pod_uid_underscores + ".slice:cri-containerd:" + container_id);
         CHECK(identity.container_id == container_id);
         CHECK(identity.runtime == Runtime::containerd);
         CHECK(identity.pod_uid == pod_uid);
@@ -188,8 +189,8 @@ TEST_CASE("cgroup path: CRI-O")
     SUBCASE("the conmon monitor is not a container")
     {
         check_not_a_container("/crio-conmon-" + container_id + ".scope");
-        check_not_a_container("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" +
-                              pod_uid_underscores + ".slice/crio-conmon-" + container_id + ".scope");
+        check_not_a_container("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + pod_uid_underscores +
+                              ".slice/crio-conmon-" + container_id + ".scope");
         check_not_a_container("/kubepods/burstable/pod" + pod_uid + "/crio-conmon-" + container_id);
     }
 }
@@ -249,8 +250,8 @@ TEST_CASE("cgroup path: Podman")
     }
     SUBCASE("a Podman pod is not a Kubernetes pod")
     {
-        auto identity = parse_container("/machine.slice/machine-libpod_pod_" + other_container_id +
-                                        ".slice/libpod-" + container_id + ".scope");
+        auto identity = parse_container("/machine.slice/machine-libpod_pod_" + other_container_id + ".slice/libpod-" +
+                                        container_id + ".scope");
         CHECK(identity.container_id == container_id);
         CHECK(identity.pod_uid.empty());
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The resolver over a cgroup directory that knows only what it is told, so
 // every answer here comes from cgroup events. real_cgroupfs_test.cpp resolves
 // ids the kernel is asked about.

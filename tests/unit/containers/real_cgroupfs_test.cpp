@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The cgroup directory and the resolver against the real cgroup v2 hierarchy:
 // cgroups made for the test in a subtree of its own, found by inode number as
 // the kernel's cgroup ids name them. Needs root; skipped otherwise.

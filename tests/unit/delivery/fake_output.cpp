@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tests/unit/delivery/fake_output.hpp"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An output plugin written in the test itself: a hooks table like a real
 // plugin's, whose send outcomes the test scripts, and which records what it
 // delivered so the test can check order and duplicates.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -6,11 +7,11 @@
 #include "tests/unit/delivery/fake_output.hpp"
 
 using namespace std::chrono_literals;
-using vigil::util::BackoffLimits;
 using vigil::delivery::OutputWorker;
 using vigil::testing::eventually;
 using vigil::testing::FakeOutput;
 using vigil::testing::rendered_alert;
+using vigil::util::BackoffLimits;
 
 namespace {
 

@@ -10,8 +10,8 @@
 
 #include <vigil/testing/fake_host.hpp>
 
-#include "core/delivery/output_worker.hpp"
 #include "core/alerts/rendered_alert.hpp"
+#include "core/delivery/output_worker.hpp"
 #include "tests/unit/delivery/temporary_directory.hpp"
 
 using namespace std::chrono_literals;

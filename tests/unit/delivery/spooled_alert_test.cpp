@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <string>
@@ -7,8 +8,8 @@
 #include "core/delivery/spooled_alert.hpp"
 
 using vigil::alerts::Alert;
-using vigil::delivery::encode_spooled_alert;
 using vigil::alerts::RenderedAlert;
+using vigil::delivery::encode_spooled_alert;
 using vigil::delivery::SpooledAlert;
 
 namespace {

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 // The output worker reading from the durable spool: what it acknowledges,
 // rejects and retries there, in what order, and what a restart finds.
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,6 @@
 #include "tests/unit/delivery/temporary_directory.hpp"
 
 using namespace std::chrono_literals;
-using vigil::util::BackoffLimits;
 using vigil::delivery::encode_spooled_alert;
 using vigil::delivery::OutputWorker;
 using vigil::delivery::Spool;
@@ -25,6 +25,7 @@ using vigil::testing::eventually;
 using vigil::testing::FakeOutput;
 using vigil::testing::rendered_alert;
 using vigil::testing::TemporaryDirectory;
+using vigil::util::BackoffLimits;
 
 namespace {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <sys/syscall.h>
@@ -35,8 +36,8 @@ std::unique_ptr<probes::LoadedObject> load_ring_writer()
     spec.owner = "test";
     spec.name = "loader_cases";
     spec.elf = loader_cases__elf_bytes(&spec.elf_size);
-    spec.programs = {{"hook_fentry", "hook", 0, true}, {"hook_tp_btf", "hook", 1, true},
-                     {"missing_tracepoint", "", 0, true}};
+    spec.programs = {
+        {"hook_fentry", "hook", 0, true}, {"hook_tp_btf", "hook", 1, true}, {"missing_tracepoint", "", 0, true}};
     spec.ring_buffers = {"test_events"};
     auto loaded = probes::load_object(spec, {}, [](bpf_object *object) {
         auto self = static_cast<uint32_t>(getpid());

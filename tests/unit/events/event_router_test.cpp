@@ -18,9 +18,10 @@ using namespace vigil::events;
 namespace {
 
 const char *missing_mount = "/nonexistent/vigil-cgroup-mount";
-const std::string container_path = "/kubepods.slice/kubepods-besteffort.slice/"
-                                   "kubepods-besteffort-pod1234abcd_0000_1111_2222_333344445555.slice/"
-                                   "cri-containerd-a3a5e715f0cc574a73c3f9bebb6bc24f32ffd5b67b387244c2c909da779a1478.scope";
+const std::string container_path =
+    "/kubepods.slice/kubepods-besteffort.slice/"
+    "kubepods-besteffort-pod1234abcd_0000_1111_2222_333344445555.slice/"
+    "cri-containerd-a3a5e715f0cc574a73c3f9bebb6bc24f32ffd5b67b387244c2c909da779a1478.scope";
 constexpr uint16_t plugin_kind = VIGIL_KIND_PLUGIN_BASE + 1;
 
 vigil_event_header header(uint16_t kind, uint32_t tgid, const char *comm, uint32_t size)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -67,7 +68,8 @@ TEST_SUITE("kubernetes")
         CHECK(refused("{").find("not YAML") != std::string::npos);
         CHECK(refused("clusters: []\n").find("no current-context") != std::string::npos);
         const std::string base = "current-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n";
-        CHECK(refused(base + "clusters: [{name: k, cluster: {server: 'http://plain:8080'}}]\nusers: [{name: u, user: {}}]\n")
+        CHECK(refused(base +
+                      "clusters: [{name: k, cluster: {server: 'http://plain:8080'}}]\nusers: [{name: u, user: {}}]\n")
                   .find("https") != std::string::npos);
         CHECK(refused(base + "clusters: [{name: k, cluster: {server: 'https://a', insecure-skip-tls-verify: true}}]\n"
                              "users: [{name: u, user: {}}]\n")
@@ -75,8 +77,9 @@ TEST_SUITE("kubernetes")
         CHECK(refused(base + "clusters: [{name: k, cluster: {server: 'https://a'}}]\n"
                              "users: [{name: u, user: {exec: {command: aws}}}]\n")
                   .find("credential plugin") != std::string::npos);
-        CHECK(refused(base + "clusters: [{name: k, cluster: {server: 'https://a', certificate-authority-data: '%%%'}}]\n"
-                             "users: [{name: u, user: {}}]\n")
+        CHECK(refused(base +
+                      "clusters: [{name: k, cluster: {server: 'https://a', certificate-authority-data: '%%%'}}]\n"
+                      "users: [{name: u, user: {}}]\n")
                   .find("base64") != std::string::npos);
     }
 
@@ -119,9 +122,13 @@ TEST_SUITE("kubernetes")
         auto path = std::string("/tmp/vigil-token-test-") + std::to_string(::getpid());
         ApiSettings settings;
         settings.token_file = path;
-        { std::ofstream(path) << "first\n"; }
+        {
+            std::ofstream(path) << "first\n";
+        }
         CHECK(current_token(settings) == "first");
-        { std::ofstream(path) << "rotated"; }
+        {
+            std::ofstream(path) << "rotated";
+        }
         CHECK(current_token(settings) == "rotated");
         std::remove(path.c_str());
         CHECK(current_token(settings).empty());

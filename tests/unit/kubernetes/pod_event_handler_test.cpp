@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <map>
@@ -35,7 +36,8 @@ const std::string replicaset_path = "/apis/apps/v1/namespaces/shop/replicasets/w
 ApiResponse replicaset_of(const std::string &deployment)
 {
     return {200, R"({"kind":"ReplicaSet","metadata":{"name":"web-7d4b9c","ownerReferences":[)"
-                 R"({"kind":"Deployment","name":")" + deployment + R"(","controller":true}]}})"};
+                 R"({"kind":"Deployment","name":")" +
+                     deployment + R"(","controller":true}]}})"};
 }
 
 struct Fixture {
@@ -54,13 +56,16 @@ TEST_SUITE("kubernetes")
     {
         Fixture fixture;
         fixture.api.answers[replicaset_path] = replicaset_of("web");
-        auto list = nlohmann::json{{"kind", "PodList"}, {"apiVersion", "v1"},
-                                   {"metadata", {{"resourceVersion", "50"}}}, {"items", nlohmann::json::array()}};
+        auto list = nlohmann::json{{"kind", "PodList"},
+                                   {"apiVersion", "v1"},
+                                   {"metadata", {{"resourceVersion", "50"}}},
+                                   {"items", nlohmann::json::array()}};
         REQUIRE(fixture.handler.apply_list(list.dump()) == std::size_t{0});
         CHECK(fixture.handler.resource_version() == "50");
 
         std::string detail;
-        CHECK(fixture.handler.apply_event(event("ADDED", deployment_pod("uid-1", "51")), detail) == WatchOutcome::applied);
+        CHECK(fixture.handler.apply_event(event("ADDED", deployment_pod("uid-1", "51")), detail) ==
+              WatchOutcome::applied);
         CHECK(fixture.handler.resource_version() == "51");
         auto pod = fixture.cache.find(hex_id('b'), "");
         REQUIRE(pod != nullptr);
@@ -80,7 +85,8 @@ TEST_SUITE("kubernetes")
         CHECK(fixture.handler.resource_version() == "60");
 
         fixture.now = 500;
-        CHECK(fixture.handler.apply_event(event("DELETED", deployment_pod("uid-1", "61")), detail) == WatchOutcome::applied);
+        CHECK(fixture.handler.apply_event(event("DELETED", deployment_pod("uid-1", "61")), detail) ==
+              WatchOutcome::applied);
         CHECK(fixture.cache.find(hex_id('b'), "") != nullptr); // within the grace period
         fixture.now = 1600;
         PodMetadata other;
@@ -115,7 +121,8 @@ TEST_SUITE("kubernetes")
         fixture.handler.apply_event(event("ADDED", deployment_pod("gone")), detail);
         auto kept = deployment_pod("kept");
         kept["status"] = nlohmann::json::object();
-        auto list = nlohmann::json{{"kind", "PodList"}, {"metadata", {{"resourceVersion", "70"}}},
+        auto list = nlohmann::json{{"kind", "PodList"},
+                                   {"metadata", {{"resourceVersion", "70"}}},
                                    {"items", nlohmann::json::array({kept, nlohmann::json{{"metadata", 1}}})}};
         REQUIRE(fixture.handler.apply_list(list.dump()) == std::size_t{1}); // the malformed item is skipped
         CHECK(fixture.handler.malformed() == 1);

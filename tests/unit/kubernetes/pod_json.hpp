@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pod objects as the API serves them, for the kubernetes tests.
 #pragma once
 
@@ -7,7 +8,10 @@
 
 namespace vigil::kubernetes::testing {
 
-inline std::string hex_id(char digit) { return std::string(64, digit); }
+inline std::string hex_id(char digit)
+{
+    return std::string(64, digit);
+}
 
 // A Deployment's pod: owned by ReplicaSet web-7d4b9c, with one container of each status kind.
 inline nlohmann::json deployment_pod(const std::string &uid = "uid-1", const std::string &resource_version = "100")
@@ -15,8 +19,10 @@ inline nlohmann::json deployment_pod(const std::string &uid = "uid-1", const std
     return nlohmann::json::parse(R"({
       "kind": "Pod", "apiVersion": "v1",
       "metadata": {
-        "name": "web-7d4b9c-abcde", "namespace": "shop", "uid": ")" + uid + R"(",
-        "resourceVersion": ")" + resource_version + R"(",
+        "name": "web-7d4b9c-abcde", "namespace": "shop", "uid": ")" +
+                                 uid + R"(",
+        "resourceVersion": ")" + resource_version +
+                                 R"(",
         "labels": {"app": "web", "pod-template-hash": "7d4b9c", "tier": "front"},
         "ownerReferences": [
           {"apiVersion": "v1", "kind": "Node", "name": "not-the-controller"},
@@ -25,10 +31,13 @@ inline nlohmann::json deployment_pod(const std::string &uid = "uid-1", const std
       },
       "spec": {"nodeName": "node-1", "serviceAccountName": "web-sa"},
       "status": {
-        "initContainerStatuses": [{"name": "init", "containerID": "containerd://)" + hex_id('a') + R"("}],
-        "containerStatuses": [{"name": "app", "containerID": "containerd://)" + hex_id('b') + R"("},
+        "initContainerStatuses": [{"name": "init", "containerID": "containerd://)" +
+                                 hex_id('a') + R"("}],
+        "containerStatuses": [{"name": "app", "containerID": "containerd://)" +
+                                 hex_id('b') + R"("},
                               {"name": "starting", "state": {"waiting": {}}}],
-        "ephemeralContainerStatuses": [{"name": "debug", "containerID": "cri-o://)" + hex_id('C') + R"("}]
+        "ephemeralContainerStatuses": [{"name": "debug", "containerID": "cri-o://)" +
+                                 hex_id('C') + R"("}]
       }
     })");
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -40,6 +41,6 @@ TEST_CASE("plugin directory: bad plugins are refused with a reason and the other
         loaded.push_back(plugin->descriptor().name);
     }
     // failing_init loads here: its init only fails when the sensor starts it.
-    CHECK(loaded == std::vector<std::string>{"alert_echo", "alert_echo_twin", "audit_echo", "failing_init",
-                                             "minimal_detector"});
+    CHECK(loaded ==
+          std::vector<std::string>{"alert_echo", "alert_echo_twin", "audit_echo", "failing_init", "minimal_detector"});
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests that load BPF programs need root and a kernel with BTF; CI has both.
 #pragma once
 
@@ -7,8 +8,8 @@
 
 #include "core/probes/tracefs.hpp"
 
-#define VIGIL_REQUIRE_KERNEL_ACCESS()                                                                                 \
+#define VIGIL_REQUIRE_KERNEL_ACCESS()                                                                                  \
     do {                                                                                                               \
-        REQUIRE_MESSAGE(geteuid() == 0, "this test loads BPF programs: run the unit tests as root");                 \
+        REQUIRE_MESSAGE(geteuid() == 0, "this test loads BPF programs: run the unit tests as root");                   \
         vigil::probes::ensure_tracefs(true);                                                                           \
     } while (false)

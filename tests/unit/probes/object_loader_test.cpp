@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include "core/probes/object_loader.hpp"
@@ -26,9 +27,8 @@ ObjectSpec loader_cases_spec()
     spec.owner = "test";
     spec.name = "loader_cases";
     spec.elf = loader_cases__elf_bytes(&spec.elf_size);
-    spec.programs = {{"hook_fentry", "hook", 0, false},
-                     {"hook_tp_btf", "hook", 1, false},
-                     {"missing_tracepoint", "", 0, true}};
+    spec.programs = {
+        {"hook_fentry", "hook", 0, false}, {"hook_tp_btf", "hook", 1, false}, {"missing_tracepoint", "", 0, true}};
     spec.ring_buffers = {"test_events"};
     return spec;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <cstring>
@@ -99,10 +100,10 @@ TEST_CASE("proc reader: a process whose exec was not seen yet is filled in from 
     vigil_event_header header{};
     std::memcpy(header.comm, "python3.11", 10);
     CHECK(exe_matches_comm("/usr/bin/python3.11", header));
-    CHECK_FALSE(exe_matches_comm("/bin/sh", header));       // the parent's program, inherited at fork
-    CHECK_FALSE(exe_matches_comm("python3", header));         // a thread name of another program
-    CHECK_FALSE(exe_matches_comm("python3.11", header));      // its own thread name: still not its program
-    std::memcpy(header.comm, "a-very-long-nam", 15);          // comm is cut at 15 characters
+    CHECK_FALSE(exe_matches_comm("/bin/sh", header));    // the parent's program, inherited at fork
+    CHECK_FALSE(exe_matches_comm("python3", header));    // a thread name of another program
+    CHECK_FALSE(exe_matches_comm("python3.11", header)); // its own thread name: still not its program
+    std::memcpy(header.comm, "a-very-long-nam", 15);     // comm is cut at 15 characters
     CHECK(exe_matches_comm("/opt/bin/a-very-long-name-indeed", header));
 
     ProcessEntry entry;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <array>
@@ -26,8 +27,7 @@ vigil_event_header header(uint32_t tgid, uint32_t parent, uint32_t ns_tgid, uint
     return result;
 }
 
-vigil_process_exec exec_event(const vigil_event_header &event_header, const char *filename,
-                              std::string_view arguments)
+vigil_process_exec exec_event(const vigil_event_header &event_header, const char *filename, std::string_view arguments)
 {
     vigil_process_exec event{};
     event.header = event_header;
@@ -57,7 +57,8 @@ vigil_process_fork fork_event(const vigil_event_header &parent, uint32_t child, 
 TEST_CASE("process table: exec records the path and arguments, fork inherits them")
 {
     ProcessTable table(1024, 1'000'000);
-    table.on_exec(exec_event(header(100, 1, 100, host_pid_ns, 5), "/bin/sh", std::string_view("sh\0-c\0echo hi\0", 15)));
+    table.on_exec(
+        exec_event(header(100, 1, 100, host_pid_ns, 5), "/bin/sh", std::string_view("sh\0-c\0echo hi\0", 15)));
     const auto *shell = table.find(100);
     REQUIRE(shell != nullptr);
     CHECK(shell->exe == "/bin/sh");

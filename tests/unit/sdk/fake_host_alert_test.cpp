@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The alert_echo fixture through FakeHost: what a test of a joining detector
 // looks like, and proof that FakeHost delivers raised alerts (ABI 1.5). The
 // careless_alerts fixture: FakeHost refuses the alerts the sensor refuses and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -11,7 +12,8 @@
 
 namespace {
 
-vigil::http::Response answer(long status, std::string body = "", std::vector<std::pair<std::string, std::string>> headers = {})
+vigil::http::Response answer(long status, std::string body = "",
+                             std::vector<std::pair<std::string, std::string>> headers = {})
 {
     vigil::http::Response response;
     response.status = status;
@@ -54,8 +56,8 @@ TEST_SUITE("sdk")
         CHECK(result.status == VIGIL_SEND_RETRY);
         CHECK(result.retry_after_ms == 7000);
 
-        vigil::http::verdict(answer(429, "", {{"x-ratelimit-reset", "3"}}), result, vigil::http::RetryPolicy::retry_429_and_5xx,
-                             "x-ratelimit-reset");
+        vigil::http::verdict(answer(429, "", {{"x-ratelimit-reset", "3"}}), result,
+                             vigil::http::RetryPolicy::retry_429_and_5xx, "x-ratelimit-reset");
         CHECK(result.retry_after_ms == 3000);
 
         vigil::http::verdict(answer(503, "{\"text\":\"Server is busy\",\"code\":9}"), result);

@@ -28,8 +28,8 @@ namespace detail {
 
 inline std::string_view skip_space(std::string_view text)
 {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
-                             text.front() == '\r')) {
+    while (!text.empty() &&
+           (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' || text.front() == '\r')) {
         text.remove_prefix(1);
     }
     return text;
@@ -141,7 +141,8 @@ inline std::string without_underscores(std::string_view text, std::string_view l
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '_') {
-            bool between_digits = i > 0 && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
+            bool between_digits = i > 0 && i + 1 < text.size() &&
+                                  std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
                                   std::isdigit(static_cast<unsigned char>(text[i + 1]));
             if (!between_digits) {
                 bad_literal(literal, "misplaced underscore");
