@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 OR GPL-2.0 */
+/*
+ * The hot syscall hooks the core dispatches, and the layout of their stage
+ * chains. Compiled by BPF C (dispatch.h) and by the sensor's C++ alike, so the
+ * two sides agree on every number here.
+ *
+ * A hook is one event several detectors care about, whichever syscall of a
+ * family raised it: "open_enter" is the entry of open(2), openat(2) and
+ * openat2(2). A stage is one plugin's program for one hook, in section
+ * "tp/vigil/<hook name>" (see VIGIL_STAGE in dispatch.h).
+ */
+#ifndef VIGIL_BPF_HOOKS_H
+#define VIGIL_BPF_HOOKS_H
+
+enum vigil_hook {
+	VIGIL_HOOK_OPEN_ENTER = 0,    /* "open_enter": open, openat, openat2 entries */
+	VIGIL_HOOK_OPEN_EXIT = 1,     /* "open_exit": their exits */
+	VIGIL_HOOK_CONNECT_ENTER = 2, /* "connect_enter": connect entry */
+	VIGIL_HOOK_EXECVE_ENTER = 3,  /* "execve_enter": execve, execveat entries */
+	VIGIL_HOOK_EXECVE_EXIT = 4,   /* "execve_exit": their exits */
+	VIGIL_HOOK_COUNT = 5,
+};
+
+/* Which tasks a chain runs for: every stage serves containers, some serve host tasks too. */
+enum vigil_hook_scope {
+	VIGIL_SCOPE_CONTAINER = 0,
+	VIGIL_SCOPE_HOST = 1,
+	VIGIL_SCOPE_COUNT = 2,
+};
+
+/* Stages per chain; a tail-call chain may be at most 33 programs long, the dispatcher included. */
+#define VIGIL_MAX_STAGES 16
+/* The vigil_stages index of a chain's position @position. */
+#define VIGIL_STAGE_SLOT(hook, scope, position)                                                                        \
+	(((hook) * VIGIL_SCOPE_COUNT + (scope)) * VIGIL_MAX_STAGES + (position))
+#define VIGIL_STAGE_SLOTS (VIGIL_HOOK_COUNT * VIGIL_SCOPE_COUNT * VIGIL_MAX_STAGES)
+
+/* The syscall behind a call (struct vigil_call.syscall). */
+enum vigil_call_syscall {
+	VIGIL_CALL_OPEN = 1,
+	VIGIL_CALL_OPENAT = 2,
+	VIGIL_CALL_OPENAT2 = 3,
+	VIGIL_CALL_CONNECT = 4,
+	VIGIL_CALL_EXECVE = 5,
+	VIGIL_CALL_EXECVEAT = 6,
+};
+
+#endif /* VIGIL_BPF_HOOKS_H */

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The core's dispatcher for the hot syscalls: one program per tracepoint,
+ * whatever the number of detectors that care (bpf/dispatch.h explains the
+ * design, hook_dispatch.cpp the user-space side).
+ *
+ * Each program does the common work once and cheaply: the sensor's own calls
+ * leave first, then the task's scope (may be in a container, or host) picks
+ * a chain; an empty chain leaves before anything is copied. Otherwise the
+ * arguments go into the per-CPU struct vigil_call and the chain's first stage
+ * is tail-called; each stage tail-calls the next. Nothing here reads user
+ * memory except openat2's flags: the path and the address are read by the
+ * first stage that needs them, once.
+ *
+ * The sensor attaches a hook's programs only once a stage subscribes to it,
+ * so a node without opens-watching detectors carries no program on open.
+ */
+#include <vigil/bpf/vmlinux.h>
+#include <bpf/bpf_helpers.h>
+#include <vigil/bpf/dispatch.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Stages in each (hook, scope) chain, kept by the sensor: an empty chain costs no copy. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VIGIL_HOOK_COUNT * VIGIL_SCOPE_COUNT);
+	__type(key, __u32);
+	__type(value, __u32);
+} vigil_chain_lengths SEC(".maps");
+
+/* The call to fill for @hook, or NULL when no stage wants this task. */
+static __always_inline struct vigil_call *begin(__u32 hook, __u16 syscall)
+{
+	struct vigil_call *call;
+	bool in_container;
+	__u32 chain;
+	__u32 *length;
+
+	if (vigil_is_sensor())
+		return NULL;
+	in_container = vigil_maybe_in_container();
+	chain = hook * VIGIL_SCOPE_COUNT + (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
+	length = bpf_map_lookup_elem(&vigil_chain_lengths, &chain);
+	if (!length || *length == 0)
+		return NULL;
+	call = vigil_reset_call(hook, syscall, in_container);
+	if (call)
+		call->next_stage = chain * VIGIL_MAX_STAGES;
+	return call;
+}
+
+static __always_inline int run(void *ctx, struct vigil_call *call)
+{
+	bpf_tail_call(ctx, &vigil_stages, call->next_stage);
+	return 0;
+}
+
+#define ARG(ctx, index) ((ctx)->args[index])
+
+/* ---- open_enter ------------------------------------------------------------ */
+
+#if defined(__TARGET_ARCH_x86)
+/* open(2) exists on x86-64 only; arm64 has openat alone. */
+SEC("tp/syscalls/sys_enter_open")
+int open_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPEN);
+
+	if (!call)
+		return 0;
+	vigil_call_open(call, VIGIL_AT_FDCWD, ARG(ctx, 0), ARG(ctx, 1));
+	return run(ctx, call);
+}
+#endif
+
+SEC("tp/syscalls/sys_enter_openat")
+int openat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT);
+
+	if (!call)
+		return 0;
+	vigil_call_open(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2));
+	return run(ctx, call);
+}
+
+SEC("tp/syscalls/sys_enter_openat2")
+int openat2_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT2);
+
+	if (!call || !vigil_call_openat2(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2)))
+		return 0;
+	return run(ctx, call);
+}
+
+/* ---- open_exit -------------------------------------------------------------- */
+
+static __always_inline int open_exit(void *ctx, __u16 syscall, long ret)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_EXIT, syscall);
+
+	if (!call)
+		return 0;
+	call->ret = ret;
+	return run(ctx, call);
+}
+
+#if defined(__TARGET_ARCH_x86)
+SEC("tp/syscalls/sys_exit_open")
+int open_exit_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx, VIGIL_CALL_OPEN, ctx->ret);
+}
+#endif
+
+SEC("tp/syscalls/sys_exit_openat")
+int open_exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx, VIGIL_CALL_OPENAT, ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_openat2")
+int open_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx, VIGIL_CALL_OPENAT2, ctx->ret);
+}
+
+/* ---- connect_enter ---------------------------------------------------------- */
+
+SEC("tp/syscalls/sys_enter_connect")
+int connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_CONNECT_ENTER, VIGIL_CALL_CONNECT);
+
+	if (!call)
+		return 0;
+	vigil_call_connect(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2));
+	return run(ctx, call);
+}
+
+/* ---- execve_enter and execve_exit ------------------------------------------ */
+
+SEC("tp/syscalls/sys_enter_execve")
+int execve_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_EXECVE_ENTER, VIGIL_CALL_EXECVE);
+
+	if (!call)
+		return 0;
+	vigil_call_execve(call, VIGIL_AT_FDCWD, ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2), 0);
+	return run(ctx, call);
+}
+
+SEC("tp/syscalls/sys_enter_execveat")
+int execveat_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_EXECVE_ENTER, VIGIL_CALL_EXECVEAT);
+
+	if (!call)
+		return 0;
+	vigil_call_execve(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2), ARG(ctx, 3), ARG(ctx, 4));
+	return run(ctx, call);
+}
+
+static __always_inline int execve_exit(void *ctx, __u16 syscall, long ret)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_EXECVE_EXIT, syscall);
+
+	if (!call)
+		return 0;
+	call->ret = ret;
+	return run(ctx, call);
+}
+
+SEC("tp/syscalls/sys_exit_execve")
+int execve_exit_execve(struct trace_event_raw_sys_exit *ctx)
+{
+	return execve_exit(ctx, VIGIL_CALL_EXECVE, ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_execveat")
+int execve_exit_execveat(struct trace_event_raw_sys_exit *ctx)
+{
+	return execve_exit(ctx, VIGIL_CALL_EXECVEAT, ctx->ret);
+}
