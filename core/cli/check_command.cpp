@@ -3,6 +3,7 @@
 // Everything is probed for real (loaded and attached for a moment), never
 // guessed from the kernel version. Also whether the Kubernetes API server, if
 // one is configured, answers the sensor's credentials.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "core/logging/logging.hpp"
 #include "core/plugins/detector_objects.hpp"
 #include "core/plugins/plugin_library.hpp"
+#include "core/probes/hook_dispatch.hpp"
 #include "core/probes/host_namespaces.hpp"
 #include "core/probes/kernel_features.hpp"
 #include "core/probes/probe_specs.hpp"
@@ -28,9 +30,19 @@ void print_feature(const probes::FeatureResult &feature)
     std::printf("  %-28s %-4s %s\n", feature.name.c_str(), feature.available ? "yes" : "no", feature.detail.c_str());
 }
 
-// Prints every program of the object; returns false if a required one has no working alternative.
+void print_programs(const probes::LoadedObject &object)
+{
+    for (const auto &program : object.programs()) {
+        std::printf("    %-28s %-40s %s%s%s\n", program.name.c_str(), program.section.c_str(),
+                    std::string(probes::program_state_text(program.state)).c_str(), program.reason.empty() ? "" : ": ",
+                    program.reason.c_str());
+    }
+}
+
+// Loads the object and prints every program; @kept holds it (and its stages in their chains)
+// until the end. Returns false if a required program has no working alternative.
 bool print_object(const probes::ObjectSpec &spec, const probes::LoadSettings &settings,
-                  const probes::HostNamespaces &host)
+                  const probes::HostNamespaces &host, std::vector<std::unique_ptr<probes::LoadedObject>> &kept)
 {
     std::printf("  %s/%s\n", spec.owner.c_str(), spec.name.c_str());
     auto loaded = probes::load_object(spec, settings, [&](bpf_object *object) {
@@ -40,12 +52,28 @@ bool print_object(const probes::ObjectSpec &spec, const probes::LoadSettings &se
         std::printf("    does not load: %s\n", loaded.error().c_str());
         return false;
     }
-    for (const auto &program : (*loaded)->programs()) {
-        std::printf("    %-28s %-40s %s%s%s\n", program.name.c_str(), program.section.c_str(),
-                    std::string(probes::program_state_text(program.state)).c_str(), program.reason.empty() ? "" : ": ",
-                    program.reason.c_str());
+    print_programs(**loaded);
+    bool complete = !(*loaded)->missing_required();
+    kept.push_back(std::move(*loaded));
+    return complete;
+}
+
+// The hot syscalls: which programs carry them, and the stages each one runs.
+void print_hooks(const probes::HookDispatch &dispatch)
+{
+    std::printf("\nHooks (one core program per hot syscall tracepoint; the detectors' stages run from it)\n");
+    for (const auto &hook : dispatch.hooks()) {
+        if (!hook.attached) {
+            std::printf("  %-28s not attached: %s\n", hook.name.c_str(), hook.detail.c_str());
+            continue;
+        }
+        std::string stages;
+        for (const auto &stage : hook.container_stages) {
+            auto host = std::find(hook.host_stages.begin(), hook.host_stages.end(), stage) != hook.host_stages.end();
+            stages += (stages.empty() ? "" : ", ") + stage + (host ? " (host tasks too)" : "");
+        }
+        std::printf("  %-28s %s\n  %-28s stages: %s\n", hook.name.c_str(), hook.detail.c_str(), "", stages.c_str());
     }
-    return !(*loaded)->missing_required();
 }
 
 // The API server the sensor would watch pods on, asked once what the watcher
@@ -124,15 +152,30 @@ int check_command(const CommandOptions &options)
     auto host = probes::discover_host_namespaces(config->sensor.host_proc);
 
     std::printf("\nPrograms (loaded and attached for a moment, then detached)\n");
-    bool complete = print_object(probes::core_lifecycle_spec(), settings, host);
+    std::vector<std::unique_ptr<probes::LoadedObject>> kept;
+    bool complete = print_object(probes::core_lifecycle_spec(), settings, host, kept);
+    auto dispatch = probes::HookDispatch::load(settings, host);
+    if (dispatch) {
+        settings.stages = dispatch->get();
+    } else {
+        std::printf("  core/hook_dispatch\n    does not load: %s (detectors use their fallback programs)\n",
+                    dispatch.error().c_str());
+    }
     auto directory = plugin_directory(*config);
     auto plugins = plugins::load_plugin_directory(directory);
     for (const auto &plugin : plugins.plugins) {
         for (const auto &object : plugin->descriptor().bpf_objects) {
-            complete = print_object(plugins::plugin_object_spec(plugin->descriptor().name, object), settings, host) &&
-                       complete;
+            complete =
+                print_object(plugins::plugin_object_spec(plugin->descriptor().name, object), settings, host, kept) &&
+                complete;
         }
     }
+    if (dispatch) {
+        std::printf("  core/hook_dispatch\n");
+        print_programs((*dispatch)->object());
+        print_hooks(**dispatch);
+    }
+    kept.clear(); // the stages leave their chains before the dispatcher goes
     if (!plugins.refused.empty()) {
         std::printf("\nPlugins refused (from %s)\n", directory.c_str());
         for (const auto &refusal : plugins.refused) {

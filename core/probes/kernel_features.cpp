@@ -162,6 +162,11 @@ KernelFeatures probe_kernel_features(const std::string &cgroup2_mount, const Tra
         {"cgroup v2 hierarchy", !cgroup2_mount.empty(),
          cgroup2_mount.empty() ? "none mounted: containers cannot be told apart" : cgroup2_mount});
     report.features.push_back(host_namespaces_feature());
+    // Without module support init_module and finit_module can only fail and have no tracepoints:
+    // a detector then watches no module load rather than put a program on every syscall.
+    report.features.push_back(file_feature("loadable kernel modules", "/proc/modules",
+                                           "kernel built without module support: no module can be loaded, so "
+                                           "no program watches for module loads on every syscall"));
     return report;
 }
 

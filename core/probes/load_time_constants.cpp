@@ -25,19 +25,23 @@ bpf_map *find_rodata(bpf_object *object)
     return nullptr;
 }
 
-} // namespace
+// Where @variable lives in the object's .rodata: its offset, or the reason it cannot be used.
+struct Placement {
+    ConstantStatus status = ConstantStatus::no_such_variable;
+    bpf_map *rodata = nullptr;
+    std::size_t offset = 0;
+};
 
-ConstantStatus set_load_time_constant(bpf_object *object, std::string_view variable, const void *value,
-                                      std::size_t size)
+Placement find_variable(bpf_object *object, std::string_view variable, std::size_t size)
 {
     const btf *types = bpf_object__btf(object);
     bpf_map *rodata = find_rodata(object);
     if (types == nullptr || rodata == nullptr) {
-        return ConstantStatus::no_such_variable;
+        return {};
     }
     auto section_id = btf__find_by_name_kind(types, ".rodata", BTF_KIND_DATASEC);
     if (section_id < 0) {
-        return ConstantStatus::no_such_variable;
+        return {};
     }
     const btf_type *section = btf__type_by_id(types, static_cast<__u32>(section_id));
     const btf_var_secinfo *entries = btf_var_secinfos(section);
@@ -47,22 +51,49 @@ ConstantStatus set_load_time_constant(bpf_object *object, std::string_view varia
             continue;
         }
         if (entries[index].size != size) {
-            return ConstantStatus::size_mismatch;
+            return {ConstantStatus::size_mismatch};
         }
-        // This libbpf hands out the initial value read-only: change a copy and set it back.
-        std::size_t data_size = 0;
-        const auto *current = static_cast<const unsigned char *>(bpf_map__initial_value(rodata, &data_size));
-        if (current == nullptr || entries[index].offset + size > data_size) {
-            return ConstantStatus::object_already_loaded;
-        }
-        std::vector<unsigned char> data(current, current + data_size);
-        std::memcpy(data.data() + entries[index].offset, value, size);
-        if (bpf_map__set_initial_value(rodata, data.data(), data.size()) != 0) {
-            return ConstantStatus::object_already_loaded;
-        }
-        return ConstantStatus::set;
+        return {ConstantStatus::set, rodata, entries[index].offset};
     }
-    return ConstantStatus::no_such_variable;
+    return {};
+}
+
+} // namespace
+
+ConstantStatus set_load_time_constant(bpf_object *object, std::string_view variable, const void *value,
+                                      std::size_t size)
+{
+    auto placement = find_variable(object, variable, size);
+    if (placement.status != ConstantStatus::set) {
+        return placement.status;
+    }
+    // This libbpf hands out the initial value read-only: change a copy and set it back.
+    std::size_t data_size = 0;
+    const auto *current = static_cast<const unsigned char *>(bpf_map__initial_value(placement.rodata, &data_size));
+    if (current == nullptr || placement.offset + size > data_size) {
+        return ConstantStatus::object_already_loaded;
+    }
+    std::vector<unsigned char> data(current, current + data_size);
+    std::memcpy(data.data() + placement.offset, value, size);
+    if (bpf_map__set_initial_value(placement.rodata, data.data(), data.size()) != 0) {
+        return ConstantStatus::object_already_loaded;
+    }
+    return ConstantStatus::set;
+}
+
+ConstantStatus get_load_time_constant(bpf_object *object, std::string_view variable, void *value, std::size_t size)
+{
+    auto placement = find_variable(object, variable, size);
+    if (placement.status != ConstantStatus::set) {
+        return placement.status;
+    }
+    std::size_t data_size = 0;
+    const auto *current = static_cast<const unsigned char *>(bpf_map__initial_value(placement.rodata, &data_size));
+    if (current == nullptr || placement.offset + size > data_size) {
+        return ConstantStatus::object_already_loaded;
+    }
+    std::memcpy(value, current + placement.offset, size);
+    return ConstantStatus::set;
 }
 
 std::string_view constant_status_text(ConstantStatus status)

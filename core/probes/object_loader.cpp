@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/logging/logging.hpp"
+#include "core/probes/load_time_constants.hpp"
 
 namespace vigil::probes {
 namespace {
@@ -30,6 +31,18 @@ std::string with_detail(std::string reason, const logging::CaptureLibbpf &captur
     return reason;
 }
 
+// A program attached through a kernel link.
+class LinkAttachment final : public Attachment {
+public:
+    explicit LinkAttachment(bpf_link *link) : link_(link) {}
+    ~LinkAttachment() override { bpf_link__destroy(link_); }
+    LinkAttachment(const LinkAttachment &) = delete;
+    LinkAttachment &operator=(const LinkAttachment &) = delete;
+
+private:
+    bpf_link *link_;
+};
+
 // Opens a fresh copy of the object with its constants set and only @wanted programs loading.
 class ObjectOpener {
 public:
@@ -49,6 +62,19 @@ public:
         }
         if (configure_) {
             configure_(object);
+        }
+        // An object built with <vigil/bpf/dispatch.h> works on the dispatcher's per-CPU call and chains.
+        if (settings_.stages != nullptr) {
+            for (const auto &[name, fd] : settings_.stages->shared_maps()) {
+                bpf_map *map = bpf_object__find_map_by_name(object, name.c_str());
+                if (map != nullptr && bpf_map__reuse_fd(map, fd) != 0) {
+                    int error = errno;
+                    bpf_object__close(object);
+                    return std::unexpected(
+                        "BPF object " + spec_.name + ": its map " + name +
+                        " differs from the core's (built against another SDK?): " + errno_text(error));
+                }
+            }
         }
         for (const auto &ring : spec_.ring_buffers) {
             if (bpf_map *map = bpf_object__find_map_by_name(object, ring.c_str());
@@ -110,7 +136,7 @@ std::expected<bpf_object *, std::string> load_what_loads(const std::string &obje
 {
     std::set<std::string> wanted;
     for (const auto &report : reports) {
-        if (report.state != ProgramState::disabled) {
+        if (report.state != ProgramState::disabled && report.state != ProgramState::skipped) {
             wanted.insert(report.name);
         }
     }
@@ -164,12 +190,51 @@ std::expected<bpf_object *, std::string> load_what_loads(const std::string &obje
     return std::unexpected("BPF object " + object_name + ": no program could load (" + reasons + ")");
 }
 
+// What attaching one program means: a kernel link, or a place in the dispatcher's chain for a stage.
+struct Attacher {
+    bpf_object *object;
+    const LoadSettings &settings;
+    bool watch_host; // the object's vigil_watch_host
+    std::string label;
+
+    std::expected<std::unique_ptr<Attachment>, std::string> attach(const ProgramReport &report) const
+    {
+        bpf_program *program = bpf_object__find_program_by_name(object, report.name.c_str());
+        if (auto hook = stage_hook_of_section(report.section); !hook.empty()) {
+            if (settings.stages == nullptr) {
+                return std::unexpected("a stage of hook " + std::string(hook) + ", and no hook dispatcher is loaded");
+            }
+            return settings.stages->subscribe(hook, watch_host, bpf_program__fd(program), label + ":" + report.name);
+        }
+        logging::CaptureLibbpf capture;
+        bpf_link *link = bpf_program__attach(program);
+        if (link == nullptr) {
+            return std::unexpected(with_detail(errno_text(errno), capture));
+        }
+        return std::make_unique<LinkAttachment>(link);
+    }
+};
+
 // Attaches, group by group, the most preferred level whose programs all attach.
-std::vector<bpf_link *> attach_groups(bpf_object *object, std::vector<ProgramReport> &reports)
+std::vector<std::unique_ptr<Attachment>> attach_groups(const Attacher &attacher, std::vector<ProgramReport> &reports,
+                                                       const ObjectSpec &spec)
 {
-    std::vector<bpf_link *> links;
+    std::vector<std::unique_ptr<Attachment>> attachments;
     std::map<std::string, std::map<uint32_t, std::vector<ProgramReport *>>> groups;
     for (auto &report : reports) {
+        if (report.state == ProgramState::skipped) {
+            continue;
+        }
+        auto deferred = std::find_if(spec.programs.begin(), spec.programs.end(), [&](const ProgramSpec &candidate) {
+            return candidate.name == report.name && candidate.deferred;
+        });
+        if (deferred != spec.programs.end()) {
+            if (report.state == ProgramState::loaded) {
+                report.state = ProgramState::standby;
+                report.reason = "attached when needed";
+            }
+            continue;
+        }
         // A program without a group is a group of its own.
         auto key = report.group.empty() ? "\x01" + report.name : report.group;
         groups[key][report.preference].push_back(&report);
@@ -199,29 +264,25 @@ std::vector<bpf_link *> attach_groups(bpf_object *object, std::vector<ProgramRep
                 }
                 continue;
             }
-            std::vector<bpf_link *> level_links;
+            std::vector<std::unique_ptr<Attachment>> level;
             for (auto *member : members) {
-                bpf_program *program = bpf_object__find_program_by_name(object, member->name.c_str());
-                logging::CaptureLibbpf capture;
-                bpf_link *link = bpf_program__attach(program);
-                if (link == nullptr) {
+                auto attachment = attacher.attach(*member);
+                if (!attachment) {
                     member->state = ProgramState::attach_failed;
-                    member->reason = with_detail(errno_text(errno), capture);
+                    member->reason = attachment.error();
                     break;
                 }
-                level_links.push_back(link);
+                level.push_back(std::move(*attachment));
             }
-            if (level_links.size() == members.size()) {
-                links.insert(links.end(), level_links.begin(), level_links.end());
+            if (level.size() == members.size()) {
+                std::move(level.begin(), level.end(), std::back_inserter(attachments));
                 for (auto *member : members) {
                     member->state = ProgramState::attached;
                 }
                 attached = true;
                 continue;
             }
-            for (auto *link : level_links) {
-                bpf_link__destroy(link);
-            }
+            level.clear(); // detaches the members that did attach
             for (auto *member : members) {
                 if (member->state == ProgramState::loaded) {
                     member->state = ProgramState::standby;
@@ -230,7 +291,7 @@ std::vector<bpf_link *> attach_groups(bpf_object *object, std::vector<ProgramRep
             }
         }
     }
-    return links;
+    return attachments;
 }
 
 std::vector<RingBuffer> find_ring_buffers(const ObjectSpec &spec, bpf_object *object)
@@ -272,23 +333,34 @@ std::string_view program_state_text(ProgramState state)
         return "not loaded";
     case ProgramState::attach_failed:
         return "not attached";
+    case ProgramState::skipped:
+        return "not needed";
     }
     return "unknown";
 }
 
-LoadedObject::LoadedObject(const ObjectSpec &spec, bpf_object *object, std::vector<bpf_link *> links,
-                           std::vector<ProgramReport> programs, std::vector<RingBuffer> ring_buffers)
-    : owner_(spec.owner), name_(spec.name), object_(object), links_(std::move(links)), programs_(std::move(programs)),
-      ring_buffers_(std::move(ring_buffers))
+LoadedObject::LoadedObject(const ObjectSpec &spec, bpf_object *object,
+                           std::vector<std::unique_ptr<Attachment>> attachments, std::vector<ProgramReport> programs,
+                           std::vector<RingBuffer> ring_buffers)
+    : owner_(spec.owner), name_(spec.name), object_(object), attachments_(std::move(attachments)),
+      programs_(std::move(programs)), ring_buffers_(std::move(ring_buffers))
 {
 }
 
 LoadedObject::~LoadedObject()
 {
-    for (auto *link : links_) {
-        bpf_link__destroy(link);
-    }
+    attachments_.clear(); // detached before the programs go
     bpf_object__close(object_);
+}
+
+void LoadedObject::set_program_state(std::string_view name, ProgramState state, std::string reason)
+{
+    for (auto &report : programs_) {
+        if (report.name == name) {
+            report.state = state;
+            report.reason = std::move(reason);
+        }
+    }
 }
 
 std::size_t LoadedObject::attached_count() const
@@ -307,7 +379,7 @@ bool LoadedObject::missing_required() const
     }
     return std::any_of(programs_.begin(), programs_.end(), [&](const ProgramReport &report) {
         auto key = report.group.empty() ? "\x01" + report.name : report.group;
-        return !report.optional && !group_attached[key];
+        return !report.optional && report.state != ProgramState::skipped && !group_attached[key];
     });
 }
 
@@ -320,11 +392,16 @@ load_object(const ObjectSpec &spec, const LoadSettings &settings, const Configur
         return std::unexpected(described.error());
     }
     auto reports = describe_programs(spec, *described);
+    bool watch_host = false;
+    get_load_time_constant(*described, "vigil_watch_host", &watch_host, sizeof(watch_host));
     bpf_object__close(*described);
 
     for (auto &report : reports) {
         report.state = ProgramState::loaded;
-        if (settings.disabled_types.contains(report.attach_type)) {
+        if (auto skipped = spec.skipped.find(report.name); skipped != spec.skipped.end()) {
+            report.state = ProgramState::skipped;
+            report.reason = skipped->second;
+        } else if (settings.disabled_types.contains(report.attach_type)) {
             report.state = ProgramState::disabled;
             report.reason = "attach type " + std::string(attach_type_name(report.attach_type)) +
                             " is disabled in the configuration";
@@ -334,9 +411,10 @@ load_object(const ObjectSpec &spec, const LoadSettings &settings, const Configur
     if (!object) {
         return std::unexpected(object.error());
     }
-    auto links = attach_groups(*object, reports);
+    Attacher attacher{*object, settings, watch_host, spec.owner + "/" + spec.name};
+    auto attachments = attach_groups(attacher, reports, spec);
     auto rings = find_ring_buffers(spec, *object);
-    return std::make_unique<LoadedObject>(spec, *object, std::move(links), std::move(reports), std::move(rings));
+    return std::make_unique<LoadedObject>(spec, *object, std::move(attachments), std::move(reports), std::move(rings));
 }
 
 } // namespace vigil::probes

@@ -8,20 +8,25 @@
 // kernel refuses, or whose attach type the configuration disables, costs its
 // group that level, never the whole object, and every outcome is reported by
 // program name with its reason.
+//
+// A stage program (section "tp/vigil/<hook>") is attached by taking its place
+// in the core dispatcher's chain for that hook (LoadSettings::stages); it
+// fails to attach, like any program, when the dispatcher cannot run it.
 #pragma once
 
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "core/probes/attach_type.hpp"
+#include "core/probes/attachment.hpp"
 
 struct bpf_object;
-struct bpf_link;
 
 namespace vigil::probes {
 
@@ -30,6 +35,7 @@ struct ProgramSpec {
     std::string group; // empty: a program of its own
     uint32_t preference = 0;
     bool optional = false;
+    bool deferred = false; // loaded only: its owner attaches it when needed (the hook dispatcher's programs)
 };
 
 struct ObjectSpec {
@@ -39,6 +45,9 @@ struct ObjectSpec {
     std::size_t elf_size = 0;
     std::vector<ProgramSpec> programs; // programs of the object not listed here stand alone and are required
     std::vector<std::string> ring_buffers;
+    // Programs this kernel does not need, with the reason (a plugin's decision, see
+    // vigil_bpf_setup.skip_program): neither loaded nor attached, and never missing.
+    std::map<std::string, std::string> skipped;
 };
 
 enum class ProgramState {
@@ -48,6 +57,7 @@ enum class ProgramState {
     disabled,      // its attach type is disabled in the configuration
     load_failed,   // the verifier or the kernel refused it
     attach_failed, // loaded, but the kernel would not attach it
+    skipped,       // not needed on this kernel
 };
 std::string_view program_state_text(ProgramState state);
 
@@ -71,7 +81,8 @@ struct RingBuffer {
 
 struct LoadSettings {
     std::set<AttachType> disabled_types;
-    uint32_t ring_buffer_bytes = 0; // 0 keeps each ring's own size
+    uint32_t ring_buffer_bytes = 0;    // 0 keeps each ring's own size
+    StageSubscriber *stages = nullptr; // where stage programs go; none: stages cannot attach
 };
 
 // Called on every fresh open of the object, before load: sets its load-time constants.
@@ -79,7 +90,7 @@ using ConfigureObject = std::function<void(bpf_object *object)>;
 
 class LoadedObject {
 public:
-    LoadedObject(const ObjectSpec &spec, bpf_object *object, std::vector<bpf_link *> links,
+    LoadedObject(const ObjectSpec &spec, bpf_object *object, std::vector<std::unique_ptr<Attachment>> attachments,
                  std::vector<ProgramReport> programs, std::vector<RingBuffer> ring_buffers);
     ~LoadedObject(); // detaches, then closes
     LoadedObject(const LoadedObject &) = delete;
@@ -93,12 +104,14 @@ public:
     // A required program (not optional) is neither attached nor covered by an attached alternative.
     bool missing_required() const;
     bpf_object *object() const { return object_; }
+    // For an owner that attaches deferred programs itself.
+    void set_program_state(std::string_view name, ProgramState state, std::string reason);
 
 private:
     std::string owner_;
     std::string name_;
     bpf_object *object_;
-    std::vector<bpf_link *> links_;
+    std::vector<std::unique_ptr<Attachment>> attachments_;
     std::vector<ProgramReport> programs_;
     std::vector<RingBuffer> ring_buffers_;
 };

@@ -17,8 +17,14 @@ void report_programs(const LoadedObject &object)
         auto where = object.owner() + "/" + object.name() + ": " + program.name + " (" + program.section + ")";
         switch (program.state) {
         case ProgramState::attached:
-            ++attached_by_type[std::string(attach_type_name(program.attach_type))];
+            // A stage runs from the core's dispatcher: it adds no program to the tracepoint.
+            ++attached_by_type[stage_hook_of_section(program.section).empty()
+                                   ? std::string(attach_type_name(program.attach_type))
+                                   : std::string("stage")];
             spdlog::debug("{} attached", where);
+            break;
+        case ProgramState::skipped:
+            spdlog::info("{} not needed: {}", where, program.reason);
             break;
         case ProgramState::standby:
         case ProgramState::loaded:

@@ -34,6 +34,7 @@
 #include "core/plugins/plugin_library.hpp"
 #include "core/plugins/plugin_plan.hpp"
 #include "core/plugins/running_plugin.hpp"
+#include "core/probes/hook_dispatch.hpp"
 #include "core/probes/host_namespaces.hpp"
 #include "core/processes/process_table.hpp"
 
@@ -65,7 +66,9 @@ private:
     void start_containers();
     void start_processes();
     bool load_core_probes();
+    void load_hook_dispatch();
     void start_detectors(plugins::PluginPlan &plan);
+    void report_hooks() const;
     bool open_spool();
     void start_outputs(plugins::PluginPlan &plan);
     void report_unconfigured_spooled_outputs();
@@ -107,6 +110,8 @@ private:
     std::unique_ptr<kubernetes::PodWatcher> pod_watcher_;
     std::unique_ptr<alerts::PodEnricher> pod_enricher_;
     plugins::PluginDirectory plugin_libraries_;
+    // Before the detectors, so that it outlives their stages in its chains.
+    std::unique_ptr<probes::HookDispatch> hook_dispatch_;
     std::vector<std::unique_ptr<plugins::RunningPlugin>> detectors_;
     std::vector<std::unique_ptr<plugins::RunningPlugin>> outputs_;
     std::unique_ptr<probes::LoadedObject> core_probes_;

@@ -10,6 +10,7 @@
 #include <set>
 #include <sys/stat.h>
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "core/plugins/detector_objects.hpp"
@@ -126,7 +127,9 @@ int Sensor::start()
     }
     start_outputs(*plan);
     report_unconfigured_spooled_outputs();
+    load_hook_dispatch();
     start_detectors(*plan);
+    report_hooks();
     intake_->feed().set_wanted(dispatcher_->has_subscribers(VIGIL_KIND_ALERT_RAISED));
 
     if (!start_audit_sources()) {
@@ -239,11 +242,42 @@ bool Sensor::load_core_probes()
     return true;
 }
 
+// The hot syscalls' dispatcher, before any detector: its stages subscribe to it as they load.
+void Sensor::load_hook_dispatch()
+{
+    probes::LoadSettings settings;
+    settings.disabled_types = probes::disabled_attach_types(config_.sensor);
+    auto loaded = probes::HookDispatch::load(settings, host_namespaces_);
+    if (!loaded) {
+        // Not fatal: each detector falls back to programs of its own.
+        spdlog::warn("the hook dispatcher did not load, so detectors use their fallback programs: {}", loaded.error());
+        return;
+    }
+    hook_dispatch_ = std::move(*loaded);
+}
+
+// One line per hook: what runs on it, or why nothing does.
+void Sensor::report_hooks() const
+{
+    if (!hook_dispatch_) {
+        return;
+    }
+    for (const auto &hook : hook_dispatch_->hooks()) {
+        if (hook.attached) {
+            spdlog::info("hook {} on {}: stages [{}], for host tasks too: [{}]", hook.name, hook.detail,
+                         fmt::join(hook.container_stages, ", "), fmt::join(hook.host_stages, ", "));
+        } else {
+            spdlog::info("hook {}: not attached: {}", hook.name, hook.detail);
+        }
+    }
+}
+
 void Sensor::start_detectors(plugins::PluginPlan &plan)
 {
     probes::LoadSettings settings;
     settings.disabled_types = probes::disabled_attach_types(config_.sensor);
     settings.ring_buffer_bytes = config_.sensor.ring_buffer_kib * 1024;
+    settings.stages = hook_dispatch_.get();
     for (auto &planned : plan.detectors) {
         auto host_api = std::make_unique<plugins::PluginHostApi>(planned.instance_name, *services_);
         auto plugin = std::make_unique<plugins::RunningPlugin>(*planned.library, planned.instance_name,

@@ -42,6 +42,7 @@ void Sensor::shut_down()
         plugin->destroy_instance();
     }
     detectors_.clear();
+    hook_dispatch_.reset();
     core_probes_.reset();
     drain_.reset();
     pipeline_->stop(std::chrono::seconds(5));

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// What keeps an attached program running, and where stage programs attach.
+//
+// Most programs attach through a kernel link. A stage (section
+// "tp/vigil/<hook>", see bpf/dispatch.h) is never attached to the kernel:
+// it takes a place in the core dispatcher's chain for its hook instead. Both
+// are an Attachment: destroying it detaches the program.
+#pragma once
+
+#include <expected>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace vigil::probes {
+
+class Attachment {
+public:
+    virtual ~Attachment() = default;
+};
+
+// The core's hook dispatcher as the object loader sees it.
+class StageSubscriber {
+public:
+    virtual ~StageSubscriber() = default;
+    // The maps every object that includes <vigil/bpf/dispatch.h> shares with the dispatcher, by name.
+    virtual const std::map<std::string, int> &shared_maps() const = 0;
+    // Puts @program_fd in @hook's container chain, and in its host chain too if @watch_host.
+    // The error says why the stage cannot run (unknown hook, dispatcher not attached, chain full).
+    virtual std::expected<std::unique_ptr<Attachment>, std::string>
+    subscribe(std::string_view hook, bool watch_host, int program_fd, const std::string &label) = 0;
+};
+
+// The hook a stage section names ("tp/vigil/open_enter" → "open_enter"), or empty for any other section.
+inline std::string_view stage_hook_of_section(std::string_view section)
+{
+    constexpr std::string_view prefix = "tp/vigil/";
+    return section.starts_with(prefix) ? section.substr(prefix.size()) : std::string_view();
+}
+
+} // namespace vigil::probes

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/probes/hook_dispatch.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <vigil/bpf/hooks.h>
+
+#include "core/logging/logging.hpp"
+#include "core/probes/probe_specs.hpp"
+#include "hook_dispatch.skel.h"
+
+namespace vigil::probes {
+namespace {
+
+struct HookProgram {
+    const char *name; // in hook_dispatch.bpf.c
+    bool required;    // the others may be missing: open(2) on arm64, openat2 before Linux 5.6
+};
+
+struct HookDefinition {
+    const char *name;
+    std::vector<HookProgram> programs;
+};
+
+// Indexed by enum vigil_hook.
+const std::vector<HookDefinition> &definitions()
+{
+    static const std::vector<HookDefinition> hooks = {
+        {"open_enter", {{"open_enter", false}, {"openat_enter", true}, {"openat2_enter", false}}},
+        {"open_exit", {{"open_exit_open", false}, {"open_exit_openat", true}, {"open_exit_openat2", false}}},
+        {"connect_enter", {{"connect_enter", true}}},
+        {"execve_enter", {{"execve_enter", true}, {"execveat_enter", false}}},
+        {"execve_exit", {{"execve_exit_execve", true}, {"execve_exit_execveat", false}}},
+    };
+    return hooks;
+}
+
+std::string known_hooks()
+{
+    std::string names;
+    for (const auto &hook : definitions()) {
+        names += (names.empty() ? "" : ", ") + std::string(hook.name);
+    }
+    return names;
+}
+
+ObjectSpec dispatch_spec()
+{
+    ObjectSpec spec;
+    spec.owner = "core";
+    spec.name = "hook_dispatch";
+    spec.elf = hook_dispatch__elf_bytes(&spec.elf_size);
+    for (const auto &hook : definitions()) {
+        for (const auto &program : hook.programs) {
+            spec.programs.push_back({program.name, "", 0, true, true});
+        }
+    }
+    return spec;
+}
+
+int map_fd(const LoadedObject &object, const char *name)
+{
+    bpf_map *map = bpf_object__find_map_by_name(object.object(), name);
+    return map != nullptr ? bpf_map__fd(map) : -1;
+}
+
+} // namespace
+
+// A stage's place in its hook's chains; leaving it takes the stage out.
+class HookDispatch::StageAttachment final : public Attachment {
+public:
+    StageAttachment(HookDispatch &dispatch, uint64_t id) : dispatch_(dispatch), id_(id) {}
+    ~StageAttachment() override { dispatch_.unsubscribe(id_); }
+    StageAttachment(const StageAttachment &) = delete;
+    StageAttachment &operator=(const StageAttachment &) = delete;
+
+private:
+    HookDispatch &dispatch_;
+    uint64_t id_;
+};
+
+static_assert(VIGIL_HOOK_COUNT == 5, "a hook was added to bpf/hooks.h: describe it in definitions()");
+
+std::expected<std::unique_ptr<HookDispatch>, std::string> HookDispatch::load(const LoadSettings &settings,
+                                                                             const HostNamespaces &host)
+{
+    auto spec = dispatch_spec();
+    LoadSettings own = settings;
+    own.stages = nullptr;       // the dispatcher creates the shared maps
+    own.disabled_types.clear(); // loaded whatever is disabled: attach() says why a hook cannot run
+    auto loaded = load_object(spec, own, [&](bpf_object *object) { set_common_constants(object, spec, host, 0); });
+    if (!loaded) {
+        return std::unexpected(loaded.error());
+    }
+    auto dispatch = std::unique_ptr<HookDispatch>(new HookDispatch(std::move(*loaded), settings.disabled_types));
+    if (dispatch->stages_fd_ < 0 || dispatch->lengths_fd_ < 0 || dispatch->shared_maps_.size() != 2) {
+        return std::unexpected("the hook dispatcher object lacks its maps");
+    }
+    return dispatch;
+}
+
+HookDispatch::HookDispatch(std::unique_ptr<LoadedObject> object, std::set<AttachType> disabled_types)
+    : object_(std::move(object)), disabled_types_(std::move(disabled_types)), hooks_(definitions().size())
+{
+    for (const char *name : {"vigil_calls", "vigil_stages"}) {
+        if (int fd = map_fd(*object_, name); fd >= 0) {
+            shared_maps_[name] = fd;
+        }
+    }
+    stages_fd_ = map_fd(*object_, "vigil_stages");
+    lengths_fd_ = map_fd(*object_, "vigil_chain_lengths");
+}
+
+HookDispatch::~HookDispatch()
+{
+    for (std::size_t hook = 0; hook < hooks_.size(); ++hook) {
+        detach(hook);
+    }
+}
+
+std::expected<void, std::string> HookDispatch::attach(std::size_t hook)
+{
+    const auto &definition = definitions()[hook];
+    auto &state = hooks_[hook];
+    if (disabled_types_.contains(AttachType::tracepoint)) {
+        state.failure = "the core's dispatcher for " + std::string(definition.name) +
+                        " runs on tp/syscalls, and attach type tp is disabled in the configuration";
+        return std::unexpected(state.failure);
+    }
+    std::string attached_on;
+    for (const auto &program : definition.programs) {
+        bpf_program *found = bpf_object__find_program_by_name(object_->object(), program.name);
+        if (found == nullptr || bpf_program__fd(found) < 0) {
+            if (program.required) {
+                detach(hook);
+                state.failure = "the core's dispatcher program " + std::string(program.name) + " did not load";
+                return std::unexpected(state.failure);
+            }
+            continue;
+        }
+        logging::CaptureLibbpf capture;
+        bpf_link *link = bpf_program__attach(found);
+        if (link == nullptr) {
+            auto reason = std::string(std::strerror(errno));
+            if (auto detail = capture.summary(); !detail.empty()) {
+                reason += " (" + detail + ")";
+            }
+            object_->set_program_state(program.name, ProgramState::attach_failed, reason);
+            if (program.required) {
+                detach(hook);
+                state.failure = "the core's dispatcher for " + std::string(definition.name) + " could not attach " +
+                                bpf_program__section_name(found) + ": " + reason;
+                return std::unexpected(state.failure);
+            }
+            continue;
+        }
+        state.links.push_back(link);
+        object_->set_program_state(program.name, ProgramState::attached, "");
+        attached_on += (attached_on.empty() ? "" : ", ") + std::string(bpf_program__section_name(found));
+    }
+    state.attached_on = attached_on;
+    state.failure.clear();
+    return {};
+}
+
+void HookDispatch::detach(std::size_t hook)
+{
+    auto &state = hooks_[hook];
+    for (auto *link : state.links) {
+        bpf_link__destroy(link);
+    }
+    state.links.clear();
+    state.attached_on.clear();
+    for (const auto &program : definitions()[hook].programs) {
+        object_->set_program_state(program.name, ProgramState::standby, "no stage subscribes to its hook");
+    }
+}
+
+std::expected<std::unique_ptr<Attachment>, std::string>
+HookDispatch::subscribe(std::string_view hook_name, bool watch_host, int program_fd, const std::string &label)
+{
+    const auto &all = definitions();
+    auto found =
+        std::find_if(all.begin(), all.end(), [&](const HookDefinition &hook) { return hook_name == hook.name; });
+    if (found == all.end()) {
+        return std::unexpected("a stage of hook " + std::string(hook_name) + ", which this sensor does not have (" +
+                               known_hooks() + ")");
+    }
+    auto hook = static_cast<std::size_t>(found - all.begin());
+    auto &state = hooks_[hook];
+    std::vector<std::size_t> scopes = {VIGIL_SCOPE_CONTAINER};
+    if (watch_host) {
+        scopes.push_back(VIGIL_SCOPE_HOST);
+    }
+    for (auto scope : scopes) {
+        if (state.chains[scope].size() >= VIGIL_MAX_STAGES) {
+            return std::unexpected("the chain of hook " + std::string(found->name) + " is full (" +
+                                   std::to_string(VIGIL_MAX_STAGES) + " stages)");
+        }
+    }
+    if (state.links.empty()) {
+        if (auto attached = attach(hook); !attached) {
+            return std::unexpected(attached.error());
+        }
+    }
+    auto id = next_id_++;
+    auto attachment = std::make_unique<StageAttachment>(*this, id); // leaves the chains again on failure
+    for (auto scope : scopes) {
+        auto &chain = state.chains[scope];
+        chain.push_back({id, program_fd, label});
+        if (auto written = write_chain(hook, scope, chain.size() - 1, chain.size() - 1); !written) {
+            return std::unexpected(written.error());
+        }
+    }
+    return attachment;
+}
+
+// Rewrites the chain's slots from @from on and its length; clears the slots past the end up to @old_length.
+std::expected<void, std::string> HookDispatch::write_chain(std::size_t hook, std::size_t scope, std::size_t from,
+                                                           std::size_t old_length)
+{
+    const auto &chain = hooks_[hook].chains[scope];
+    auto slot_of = [&](std::size_t position) { return static_cast<uint32_t>(VIGIL_STAGE_SLOT(hook, scope, position)); };
+    // Slots first, then the length: the dispatcher never runs a chain longer than what is written.
+    for (auto position = from; position < chain.size(); ++position) {
+        auto slot = slot_of(position);
+        int fd = chain[position].program_fd;
+        if (bpf_map_update_elem(stages_fd_, &slot, &fd, BPF_ANY) != 0) {
+            return std::unexpected(std::string("cannot enter the chain: ") + std::strerror(errno));
+        }
+    }
+    auto index = static_cast<uint32_t>(hook * VIGIL_SCOPE_COUNT + scope);
+    auto length = static_cast<uint32_t>(chain.size());
+    bpf_map_update_elem(lengths_fd_, &index, &length, BPF_ANY);
+    for (auto position = chain.size(); position < old_length; ++position) {
+        auto slot = slot_of(position);
+        bpf_map_delete_elem(stages_fd_, &slot);
+    }
+    return {};
+}
+
+void HookDispatch::unsubscribe(uint64_t id)
+{
+    for (std::size_t hook = 0; hook < hooks_.size(); ++hook) {
+        auto &state = hooks_[hook];
+        bool listed = false;
+        for (std::size_t scope = 0; scope < state.chains.size(); ++scope) {
+            auto &chain = state.chains[scope];
+            auto stage = std::find_if(chain.begin(), chain.end(), [&](const Stage &entry) { return entry.id == id; });
+            if (stage == chain.end()) {
+                continue;
+            }
+            listed = true;
+            auto position = static_cast<std::size_t>(stage - chain.begin());
+            auto old_length = chain.size();
+            chain.erase(stage);
+            // A stage program the kernel already holds never fails to be rewritten; nothing to do on error.
+            (void)write_chain(hook, scope, position, old_length);
+        }
+        if (listed && state.chains[VIGIL_SCOPE_CONTAINER].empty() && state.chains[VIGIL_SCOPE_HOST].empty()) {
+            detach(hook);
+        }
+    }
+}
+
+std::vector<HookReport> HookDispatch::hooks() const
+{
+    std::vector<HookReport> reports;
+    for (std::size_t hook = 0; hook < hooks_.size(); ++hook) {
+        const auto &state = hooks_[hook];
+        HookReport report;
+        report.name = definitions()[hook].name;
+        report.attached = !state.links.empty();
+        report.detail = report.attached          ? state.attached_on
+                        : !state.failure.empty() ? state.failure
+                                                 : "no stage subscribes";
+        for (const auto &stage : state.chains[VIGIL_SCOPE_CONTAINER]) {
+            report.container_stages.push_back(stage.label);
+        }
+        for (const auto &stage : state.chains[VIGIL_SCOPE_HOST]) {
+            report.host_stages.push_back(stage.label);
+        }
+        reports.push_back(std::move(report));
+    }
+    return reports;
+}
+
+} // namespace vigil::probes
