@@ -2,6 +2,7 @@
 #include "core/plugins/detector_objects.hpp"
 
 #include <cerrno>
+#include <map>
 #include <vector>
 
 #include <bpf/libbpf.h>
@@ -21,14 +22,30 @@ struct ConstantRequest {
     std::vector<unsigned char> value;
 };
 
+// What a plugin asked of its objects in configure_bpf.
+struct SetupRequests {
+    std::vector<ConstantRequest> constants;
+    std::map<std::string, std::map<std::string, std::string>> skipped; // object → program → reason
+};
+
 int collect_constant(void *context, const char *object, const char *variable, const void *value, std::size_t size)
 {
     if (object == nullptr || variable == nullptr || value == nullptr || size == 0 || size > 4096) {
         return -EINVAL;
     }
-    auto &requests = *static_cast<std::vector<ConstantRequest> *>(context);
+    auto &requests = *static_cast<SetupRequests *>(context);
     const auto *bytes = static_cast<const unsigned char *>(value);
-    requests.push_back({object, variable, std::vector<unsigned char>(bytes, bytes + size)});
+    requests.constants.push_back({object, variable, std::vector<unsigned char>(bytes, bytes + size)});
+    return 0;
+}
+
+int collect_skip(void *context, const char *object, const char *program, const char *reason)
+{
+    if (object == nullptr || program == nullptr) {
+        return -EINVAL;
+    }
+    auto &requests = *static_cast<SetupRequests *>(context);
+    requests.skipped[object][program] = reason != nullptr && *reason != '\0' ? reason : "the plugin says so";
     return 0;
 }
 
@@ -53,9 +70,9 @@ bool load_detector_objects(RunningPlugin &plugin, const probes::LoadSettings &se
                            const probes::HostNamespaces &host)
 {
     const auto &descriptor = plugin.descriptor();
-    std::vector<ConstantRequest> requests;
+    SetupRequests requests;
     if (plugin.hooks().configure_bpf != nullptr) {
-        vigil_bpf_setup setup{sizeof(vigil_bpf_setup), &requests, collect_constant};
+        vigil_bpf_setup setup{sizeof(vigil_bpf_setup), &requests, collect_constant, collect_skip};
         if (int status = plugin.hooks().configure_bpf(plugin.instance(), &setup); status != 0) {
             spdlog::error("{}: refused: configure_bpf failed ({})", plugin.library().path(), status);
             return false;
@@ -63,10 +80,13 @@ bool load_detector_objects(RunningPlugin &plugin, const probes::LoadSettings &se
     }
     for (const auto &object : descriptor.bpf_objects) {
         auto spec = plugin_object_spec(descriptor.name, object);
+        if (auto skipped = requests.skipped.find(object.name); skipped != requests.skipped.end()) {
+            spec.skipped = skipped->second;
+        }
         bool reported = false;
         auto configure = [&](bpf_object *opened) {
             probes::set_common_constants(opened, spec, host, settings.ring_buffer_bytes);
-            for (const auto &request : requests) {
+            for (const auto &request : requests.constants) {
                 if (request.object != object.name) {
                     continue;
                 }

@@ -54,6 +54,7 @@ void Sensor::tick(uint64_t now_ns)
     report_lost_events();
     report_refused_audit_events();
     report_unfed_alerts();
+    every_syscall_cost_.report_when_due(now_ns);
     auto interval = uint64_t{config_.sensor.stats_interval_s} * second_ns;
     if (interval != 0 && now_ns - last_statistics_ns_ >= interval) {
         last_statistics_ns_ = now_ns;

@@ -34,6 +34,7 @@
 #include "core/plugins/plugin_library.hpp"
 #include "core/plugins/plugin_plan.hpp"
 #include "core/plugins/running_plugin.hpp"
+#include "core/probes/every_syscall_cost.hpp"
 #include "core/probes/hook_dispatch.hpp"
 #include "core/probes/host_namespaces.hpp"
 #include "core/processes/process_table.hpp"
@@ -69,6 +70,7 @@ private:
     void load_hook_dispatch();
     void start_detectors(plugins::PluginPlan &plan);
     void report_hooks() const;
+    void measure_every_syscall_programs();
     bool open_spool();
     void start_outputs(plugins::PluginPlan &plan);
     void report_unconfigured_spooled_outputs();
@@ -110,6 +112,8 @@ private:
     std::unique_ptr<kubernetes::PodWatcher> pod_watcher_;
     std::unique_ptr<alerts::PodEnricher> pod_enricher_;
     plugins::PluginDirectory plugin_libraries_;
+    // What fallbacks on every syscall cost, measured for a while after start.
+    probes::EverySyscallCost every_syscall_cost_;
     // Before the detectors, so that it outlives their stages in its chains.
     std::unique_ptr<probes::HookDispatch> hook_dispatch_;
     std::vector<std::unique_ptr<plugins::RunningPlugin>> detectors_;

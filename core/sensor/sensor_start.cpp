@@ -142,6 +142,7 @@ int Sensor::start()
         spdlog::warn("no output is running: alerts will be counted and dropped");
     }
     last_tick_ns_ = last_statistics_ns_ = boot_time_now_ns();
+    measure_every_syscall_programs();
     spdlog::info("sensor ready: {} detectors, {} outputs, {} ring buffers, node {}", detectors_.size(), outputs_.size(),
                  drain_->ring_count(), node_name_);
     return 0;
@@ -270,6 +271,19 @@ void Sensor::report_hooks() const
             spdlog::info("hook {}: not attached: {}", hook.name, hook.detail);
         }
     }
+}
+
+void Sensor::measure_every_syscall_programs()
+{
+    // Long enough to average over bursts, short enough that statistics do not stay on.
+    constexpr uint64_t window_ns = 5'000'000'000;
+    std::vector<const probes::LoadedObject *> objects = {core_probes_.get()};
+    for (const auto &plugin : detectors_) {
+        for (const auto &object : plugin->objects()) {
+            objects.push_back(object.get());
+        }
+    }
+    every_syscall_cost_.start(probes::EverySyscallCost::find(objects), last_tick_ns_, window_ns);
 }
 
 void Sensor::start_detectors(plugins::PluginPlan &plan)

@@ -4,10 +4,15 @@
  * on. What each does lives in cryptomining_network.bpf.h, written once and
  * shared by the preferred programs and their fallback:
  *
- *  group "syscalls": one tp/syscalls program per syscall (connect, sendto,
- *    sendmsg, sendmmsg), so that unrelated syscalls cost nothing
- *    (preference 0); where those cannot attach, raw_tp/sys_enter, which sees
- *    every syscall and dispatches on its number (preference 1).
+ *  group "syscalls", preference 0: for connect, a stage of the core's
+ *    dispatcher (connect_enter), which owns the one program on the hot
+ *    sys_enter_connect tracepoint and runs every plugin's stage behind it,
+ *    reading the address once for all of them; for sendto, sendmsg and
+ *    sendmmsg, which only this plugin watches, one tp/syscalls program each,
+ *    so that unrelated syscalls cost nothing. Where those cannot attach (no
+ *    tracefs, syscall tracepoints compiled out), raw_tp/sys_enter, which sees
+ *    every syscall, dispatches on its number and runs the same bodies
+ *    (preference 1); for connect it builds the same struct vigil_call.
  *
  * Miner execs and CPU use need no program of their own: the core's exec
  * events and the cgroups' CPU statistics carry them.
@@ -27,12 +32,11 @@ char LICENSE[] SEC("license") = "GPL";
  * miner's arguments catch as well.
  */
 
-/* ---- group "syscalls", preference 0: tp/syscalls ------------------------- */
+/* ---- group "syscalls", preference 0: a dispatcher stage, and tp/syscalls -- */
 
-SEC("tp/syscalls/sys_enter_connect")
-int connect_enter(struct trace_event_raw_sys_enter *ctx)
+VIGIL_STAGE(connect_enter, cryptomining_connect_enter, call)
 {
-	return on_connect((long)ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
+	check_connect(call);
 }
 
 SEC("tp/syscalls/sys_enter_sendto")
@@ -63,11 +67,17 @@ int sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	long nr = (long)ctx->args[1];
+	struct vigil_call *call;
 
 	switch (nr) {
 	case VIGIL_NR_connect:
-		return on_connect((long)vigil_raw_syscall_arg(regs, 0), (const void *)vigil_raw_syscall_arg(regs, 1),
-				  vigil_raw_syscall_arg(regs, 2));
+		call = vigil_begin_call(VIGIL_HOOK_CONNECT_ENTER, VIGIL_CALL_CONNECT);
+		if (call) {
+			vigil_call_connect(call, (int)vigil_raw_syscall_arg(regs, 0), vigil_raw_syscall_arg(regs, 1),
+					   vigil_raw_syscall_arg(regs, 2));
+			cryptomining_connect_enter_body(call);
+		}
+		return 0;
 	case VIGIL_NR_sendto:
 		return on_sendto((long)vigil_raw_syscall_arg(regs, 0), (const void *)vigil_raw_syscall_arg(regs, 1),
 				 vigil_raw_syscall_arg(regs, 2), (const void *)vigil_raw_syscall_arg(regs, 4),

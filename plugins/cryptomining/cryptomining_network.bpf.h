@@ -12,7 +12,12 @@
  * does not look like a DNS query (the fd was closed and reused for something
  * else) drops the remembered socket, so a stale entry costs one read at most.
  *
- * Shared by the tp/syscalls programs and the raw_tp fallback.
+ * connect is a stage of the core's dispatcher (connect_enter): the call it
+ * hands over is already known to be watched (not the sensor; in a container,
+ * or any task with vigil_watch_host), and its address is read once for every
+ * plugin that asks (vigil_call_endpoint). sendto, sendmsg and sendmmsg, which
+ * only this plugin watches, keep their own tp/syscalls programs and their
+ * own test (cryptomining_watched). The raw_tp fallback runs the same bodies.
  */
 #ifndef VIGIL_CRYPTOMINING_NETWORK_BPF_H
 #define VIGIL_CRYPTOMINING_NETWORK_BPF_H
@@ -57,34 +62,36 @@ static __always_inline bool is_pool_port(__u16 port)
 	return false;
 }
 
-static __always_inline int on_connect(long fd, const void *address, __u64 length)
+/* A connect's entry of a watched task: a pool port sends a record; port 53 remembers the socket. */
+static __always_inline void check_connect(struct vigil_call *call)
 {
-	struct vigil_endpoint remote;
+	const struct vigil_endpoint *remote;
 	struct cryptomining_connect *record;
 	__u64 key;
 
-	if (vigil_is_sensor() || !vigil_read_endpoint(address, length, &remote))
-		return 0;
-	if (remote.port == CRYPTOMINING_DNS_PORT) {
-		if (watch_dns && cryptomining_watched()) {
-			key = socket_key(fd);
-			bpf_map_update_elem(&dns_sockets, &key, &remote, BPF_ANY);
+	/* Tested, then taken from the call: clang may otherwise mask the pointer, which the verifier refuses. */
+	if (!vigil_call_endpoint(call))
+		return;
+	remote = &call->endpoint;
+	if (remote->port == CRYPTOMINING_DNS_PORT) {
+		if (watch_dns) {
+			key = socket_key(call->fd);
+			bpf_map_update_elem(&dns_sockets, &key, remote, BPF_ANY);
 		}
-		return 0;
+		return;
 	}
-	if (!is_pool_port(remote.port) || !cryptomining_watched())
-		return 0;
+	if (!is_pool_port(remote->port))
+		return;
 	record = vigil_reserve(cryptomining_events, sizeof(*record), CRYPTOMINING_KIND_POOL_CONNECT);
 	if (!record)
-		return 0;
+		return;
 	vigil_fill_header(&record->header, sizeof(*record), CRYPTOMINING_KIND_POOL_CONNECT,
 			  CRYPTOMINING_RECORD_VERSION);
-	__builtin_memcpy(&record->remote, &remote, sizeof(record->remote));
-	record->fd = (__s32)fd;
+	__builtin_memcpy(&record->remote, remote, sizeof(record->remote));
+	record->fd = call->fd;
 	record->reserved[0] = 0;
 	record->reserved[1] = 0;
 	vigil_submit_urgent(cryptomining_events, record);
-	return 0;
 }
 
 /* A DNS query's header at @at: QR clear (a query), opcode QUERY, one question, no answers. */

@@ -99,7 +99,10 @@ CryptominingDetector::CryptominingDetector(vigil::Host host, const vigil::Config
 void CryptominingDetector::configure_bpf(const vigil::BpfSetup &setup)
 {
     // Kernel-side filters: host processes (containers_only), ports, and whether DNS is looked at at all.
-    setup.set_constant(bpf_object_name, "containers_only", settings_.containers_only);
+    // vigil_watch_host (a C bool) is the SDK's: with it the core's dispatcher runs the connect stage for
+    // host tasks too, and the plugin's own programs follow it as well.
+    const bool watch_host = !settings_.containers_only;
+    setup.set_constant(bpf_object_name, "vigil_watch_host", watch_host);
     std::array<uint16_t, CRYPTOMINING_MAX_POOL_PORTS> ports{};
     uint32_t count = 0;
     if (settings_.rules.enabled(Rule::pool_connect)) {

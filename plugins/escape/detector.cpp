@@ -28,6 +28,7 @@ Policy read_policy(const vigil::Config &config)
     }
     policy.userns_window_ns = static_cast<uint64_t>(window) * 1'000'000'000ull;
     policy.switches = vigil::read_disabled_rules(config, rule_table);
+    policy.module_attempts_on_every_syscall = config.get_bool("module_attempts_on_every_syscall");
     return policy;
 }
 
@@ -71,6 +72,23 @@ EscapeDetector::EscapeDetector(vigil::Host host, const vigil::Config &config)
 {
     if (host_facts_.mnt_ns == 0) {
         host.log(VIGIL_LOG_WARNING, "the host's namespaces are unknown: host-namespace rules cannot fire");
+    }
+}
+
+// A kernel without module support has no tracepoints for init_module and
+// finit_module, and a load can only fail there: the one way left to see an
+// attempt is a program on every syscall of the node, which this kernel is
+// spared unless the configuration asks for it.
+void EscapeDetector::configure_bpf(const vigil::BpfSetup &setup)
+{
+    if (host_facts_.loads_modules || policy_.module_attempts_on_every_syscall) {
+        return;
+    }
+    constexpr const char *reason = "this kernel cannot load modules (no /proc/modules), so attempts are not watched "
+                                   "(module_attempts_on_every_syscall = true watches them, on every syscall)";
+    for (const char *program :
+         {"init_module_enter", "init_module_exit", "finit_module_enter", "finit_module_exit", "module_enter_raw"}) {
+        setup.skip_program(bpf_object_name, program, reason);
     }
 }
 

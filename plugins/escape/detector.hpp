@@ -20,6 +20,7 @@ class EscapeDetector final : public vigil::Detector {
 public:
     EscapeDetector(vigil::Host host, const vigil::Config &config);
 
+    void configure_bpf(const vigil::BpfSetup &setup) override;
     void on_event(const vigil::Event &event) override;
     void on_tick(uint64_t now_ns) override;
 

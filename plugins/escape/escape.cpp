@@ -28,6 +28,9 @@ constexpr std::array config_keys{
                "pivot_root by the same process is reported as escape.userns_then_mount."),
     config_key("disabled_rules", VIGIL_CONFIG_STRING_LIST, "[]",
                "Rule ids to switch off, such as \"escape.sysrq_trigger_write\"."),
+    config_key("module_attempts_on_every_syscall", VIGIL_CONFIG_BOOL, "false",
+               "On a kernel built without module support (no /proc/modules), still report attempts to load "
+               "a module; they can only fail there, and watching them takes a program on every syscall."),
 };
 
 // Group "syscalls" (0): the opens as stages of the core's open_enter and open_exit hooks (its dispatcher

@@ -67,6 +67,7 @@ struct Policy {
     GlobList allowed_bpf_executables;   // may load BPF programs from containers
     uint64_t userns_window_ns = 10'000'000'000;
     vigil::RuleSwitches<Rule, rule_count> switches; // disabled_rules
+    bool module_attempts_on_every_syscall = false;
 
     bool enabled(Rule rule) const { return switches.enabled(rule); }
 };

@@ -5,6 +5,8 @@
  * load-time constant the detector fills from its configuration, so the
  * verifier sees its size and nothing but the table is consulted per call.
  * The attempt is what counts: the record is sent at the syscall's entry.
+ * The address is the one vigil_call_endpoint() read for the call, once for
+ * every plugin that asks.
  */
 #ifndef VIGIL_LATERAL_CONNECT_BPF_H
 #define VIGIL_LATERAL_CONNECT_BPF_H
@@ -42,28 +44,30 @@ static __always_inline bool endpoint_watched(const struct vigil_endpoint *endpoi
 	return false;
 }
 
-static __always_inline int on_connect(int fd, const void *user_address, __u64 length)
+/* A connect's entry, in a container: sends a lateral_connect record for a watched endpoint. */
+static __always_inline void check_connect(struct vigil_call *call)
 {
-	struct vigil_endpoint endpoint;
+	const struct vigil_endpoint *endpoint;
 	struct lateral_connect *record;
 
-	if (watched_endpoint_count == 0 || !lateral_watched())
-		return 0;
-	if (!vigil_read_endpoint(user_address, length, &endpoint))
-		return 0;
-	if (!endpoint_watched(&endpoint))
-		return 0;
+	if (watched_endpoint_count == 0)
+		return;
+	/* Tested, then taken from the call: clang may otherwise mask the pointer, which the verifier refuses. */
+	if (!vigil_call_endpoint(call))
+		return;
+	endpoint = &call->endpoint;
+	if (!endpoint_watched(endpoint))
+		return;
 
 	record = vigil_reserve(lateral_events, sizeof(*record), LATERAL_KIND_CONNECT);
 	if (!record)
-		return 0;
+		return;
 	vigil_fill_header(&record->header, sizeof(*record), LATERAL_KIND_CONNECT, LATERAL_RECORD_VERSION);
-	record->endpoint.family = endpoint.family;
-	record->endpoint.port = endpoint.port;
-	__builtin_memcpy(record->endpoint.address, endpoint.address, sizeof(endpoint.address));
-	record->fd = fd;
+	record->endpoint.family = endpoint->family;
+	record->endpoint.port = endpoint->port;
+	__builtin_memcpy(record->endpoint.address, endpoint->address, sizeof(endpoint->address));
+	record->fd = call->fd;
 	vigil_submit_urgent(lateral_events, record);
-	return 0;
 }
 
 #endif /* VIGIL_LATERAL_CONNECT_BPF_H */

@@ -4,10 +4,16 @@
  * sit on. What each job does lives in the lateral_*.bpf.h it includes,
  * written once and shared by a job's preferred program and its fallback:
  *
- *  group "syscalls": one tp/syscalls program per syscall, so that unrelated
- *    syscalls cost nothing (preference 0); where those cannot attach (no
- *    tracefs, syscall tracepoints compiled out), raw_tp/sys_enter, which sees
- *    every syscall and dispatches on its number (preference 1).
+ *  group "syscalls": stages of the core's dispatcher (preference 0), which
+ *    owns the one program on each hot syscall tracepoint and runs the chain
+ *    of every plugin's stages behind it: open_enter (open, openat, openat2)
+ *    and connect_enter. This object attaches nothing to a tracepoint, so a
+ *    node pays the tracepoints' per-program cost once for all detectors, and
+ *    the path and the address are read from user memory once per call.
+ *    Where the dispatcher cannot attach (no tracefs, syscall tracepoints
+ *    compiled out), raw_tp/sys_enter, which sees every syscall, dispatches
+ *    on its number and builds the same struct vigil_call for the same
+ *    bodies (preference 1).
  */
 #include "lateral_common.bpf.h"
 #include <bpf/bpf_tracing.h>
@@ -17,33 +23,16 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* ---- group "syscalls", preference 0: tp/syscalls ------------------------- */
+/* ---- group "syscalls", preference 0: stages of the core's dispatcher ------ */
 
-#if defined(__TARGET_ARCH_x86)
-/* open(2) exists on x86-64 only; arm64 has openat alone. */
-SEC("tp/syscalls/sys_enter_open")
-int open_enter(struct trace_event_raw_sys_enter *ctx)
+VIGIL_STAGE(open_enter, lateral_open_enter, call)
 {
-	return check_open(LATERAL_SYSCALL_OPEN, LATERAL_AT_FDCWD, (const char *)ctx->args[0], ctx->args[1]);
-}
-#endif
-
-SEC("tp/syscalls/sys_enter_openat")
-int openat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return check_open(LATERAL_SYSCALL_OPENAT, (int)ctx->args[0], (const char *)ctx->args[1], ctx->args[2]);
+	check_open(call);
 }
 
-SEC("tp/syscalls/sys_enter_openat2")
-int openat2_enter(struct trace_event_raw_sys_enter *ctx)
+VIGIL_STAGE(connect_enter, lateral_connect_enter, call)
 {
-	return on_openat2((int)ctx->args[0], (const char *)ctx->args[1], (const struct lateral_open_how *)ctx->args[2]);
-}
-
-SEC("tp/syscalls/sys_enter_connect")
-int connect_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return on_connect((int)ctx->args[0], (const void *)ctx->args[1], ctx->args[2]);
+	check_connect(call);
 }
 
 /* ---- group "syscalls", preference 1: raw_tp, every syscall --------------- */
@@ -53,22 +42,49 @@ int sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	long nr = (long)ctx->args[1];
+	struct vigil_call *call;
 
 	switch (nr) {
 #if defined(__TARGET_ARCH_x86)
+	/* open(2) exists on x86-64 only; arm64 has openat alone. */
 	case VIGIL_NR_open:
-		return check_open(LATERAL_SYSCALL_OPEN, LATERAL_AT_FDCWD, (const char *)vigil_raw_syscall_arg(regs, 0),
-				  vigil_raw_syscall_arg(regs, 1));
+		if (!watch_token_opens)
+			return 0;
+		call = vigil_begin_call(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPEN);
+		if (call) {
+			vigil_call_open(call, VIGIL_AT_FDCWD, vigil_raw_syscall_arg(regs, 0), vigil_raw_syscall_arg(regs, 1));
+			lateral_open_enter_body(call);
+		}
+		return 0;
 #endif
 	case VIGIL_NR_openat:
-		return check_open(LATERAL_SYSCALL_OPENAT, (int)vigil_raw_syscall_arg(regs, 0),
-				  (const char *)vigil_raw_syscall_arg(regs, 1), vigil_raw_syscall_arg(regs, 2));
+		if (!watch_token_opens)
+			return 0;
+		call = vigil_begin_call(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT);
+		if (call) {
+			vigil_call_open(call, (int)vigil_raw_syscall_arg(regs, 0), vigil_raw_syscall_arg(regs, 1),
+					vigil_raw_syscall_arg(regs, 2));
+			lateral_open_enter_body(call);
+		}
+		return 0;
 	case VIGIL_NR_openat2:
-		return on_openat2((int)vigil_raw_syscall_arg(regs, 0), (const char *)vigil_raw_syscall_arg(regs, 1),
-				  (const struct lateral_open_how *)vigil_raw_syscall_arg(regs, 2));
+		if (!watch_token_opens)
+			return 0;
+		call = vigil_begin_call(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT2);
+		if (call && vigil_call_openat2(call, (int)vigil_raw_syscall_arg(regs, 0), vigil_raw_syscall_arg(regs, 1),
+					       vigil_raw_syscall_arg(regs, 2)))
+			lateral_open_enter_body(call);
+		return 0;
 	case VIGIL_NR_connect:
-		return on_connect((int)vigil_raw_syscall_arg(regs, 0), (const void *)vigil_raw_syscall_arg(regs, 1),
-				  vigil_raw_syscall_arg(regs, 2));
+		if (watched_endpoint_count == 0)
+			return 0;
+		call = vigil_begin_call(VIGIL_HOOK_CONNECT_ENTER, VIGIL_CALL_CONNECT);
+		if (call) {
+			vigil_call_connect(call, (int)vigil_raw_syscall_arg(regs, 0), vigil_raw_syscall_arg(regs, 1),
+					   vigil_raw_syscall_arg(regs, 2));
+			lateral_connect_enter_body(call);
+		}
+		return 0;
 	default:
 		return 0;
 	}

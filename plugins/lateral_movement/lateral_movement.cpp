@@ -49,14 +49,12 @@ constexpr std::array config_keys{
                "Rule ids to switch off, such as \"lateral_movement.metadata_connect\"."),
 };
 
-// Group "syscalls": one tp/syscalls program per syscall (0), or raw_tp on every syscall (1).
-constexpr std::array programs
-{
-#if defined(__x86_64__)
-    bpf_program("open_enter", "syscalls", 0), // open(2) exists on x86-64 only
-#endif
-        bpf_program("openat_enter", "syscalls", 0), bpf_program("openat2_enter", "syscalls", 0),
-        bpf_program("connect_enter", "syscalls", 0), bpf_program("sys_enter_raw", "syscalls", 1),
+// Group "syscalls": stages in the core dispatcher's open_enter and connect_enter chains (0), or
+// raw_tp on every syscall where the dispatcher cannot attach (1).
+constexpr std::array programs{
+    bpf_program("lateral_open_enter", "syscalls", 0),
+    bpf_program("lateral_connect_enter", "syscalls", 0),
+    bpf_program("sys_enter_raw", "syscalls", 1),
 };
 
 constexpr std::array<const char *, 1> ring_buffers{"lateral_events"};

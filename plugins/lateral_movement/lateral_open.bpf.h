@@ -3,7 +3,7 @@
  * Opens from a container of what may be a service-account token.
  *
  * openat is among the hottest syscalls, so this runs at entry only (an exit
- * program would cost every open of every process) and sends only candidates:
+ * stage would cost every open of every process) and sends only candidates:
  *  - an absolute path starting with one of the literal directory prefixes of
  *    the configured token patterns (a load-time table), or whose last
  *    component is "token": the second catches non-canonical spellings of the
@@ -11,7 +11,10 @@
  *  - a relative path ending in "token", with the names of the directory it
  *    is relative to (the working directory, or the dirfd's) and of that
  *    directory's parent, so that `cd .../serviceaccount; cat token` is seen.
- * Shared by the tp/syscalls programs and the raw_tp fallback.
+ * It reads the call the core's dispatcher filled (or the raw_tp fallback, the
+ * same way): the path's head and the path itself through vigil_call_head()
+ * and vigil_call_path(), which read user memory once per call for every
+ * plugin that asks.
  */
 #ifndef VIGIL_LATERAL_OPEN_BPF_H
 #define VIGIL_LATERAL_OPEN_BPF_H
@@ -22,20 +25,12 @@
 
 /* The same on x86-64 and arm64. */
 #define LATERAL_O_PATH 010000000
-#define LATERAL_AT_FDCWD -100
 
 const volatile char token_prefixes[LATERAL_MAX_PREFIXES][LATERAL_PREFIX_SIZE] = {};
 const volatile __u32 token_prefix_lengths[LATERAL_MAX_PREFIXES] = {};
 const volatile __u32 token_prefix_count = 0;
 /* False when every rule about token reads is switched off. */
 const volatile bool watch_token_opens = false;
-
-/* struct open_how of openat2() as user space lays it out: flags come first. */
-struct lateral_open_how {
-	__u64 flags;
-	__u64 mode;
-	__u64 resolve;
-};
 
 #define PATH_AT(path, index) ((path)[(index) & (LATERAL_PATH_SIZE - 1)])
 
@@ -70,7 +65,7 @@ static __always_inline bool base_directory(int dirfd, struct vfsmount **mnt, str
 {
 	struct file *file;
 
-	if (dirfd == LATERAL_AT_FDCWD) {
+	if (dirfd == VIGIL_AT_FDCWD) {
 		struct fs_struct *fs = BPF_CORE_READ(vigil_current_task(), fs);
 
 		*mnt = BPF_CORE_READ(fs, pwd.mnt);
@@ -120,19 +115,24 @@ static __always_inline void directory_names(struct vfsmount *mnt, struct dentry 
  * component that a configured token prefix starts with ("/var/", "/run/").
  * Anything else (/etc, /usr, /proc, /app, ...) leaves before the full read.
  */
-static __always_inline bool may_name_a_token(const char *user_path)
+static __always_inline bool may_name_a_token(struct vigil_call *call)
 {
-	char head[8] = {};
+	const char *head;
 
-	if (bpf_probe_read_user(head, sizeof(head), user_path) != 0 &&
-	    bpf_probe_read_user_str(head, sizeof(head), user_path) <= 0)
+	/*
+	 * Tested, then taken from the call: clang may otherwise turn the reader's
+	 * "valid ? call->head : NULL" into a mask of the pointer, which the
+	 * verifier refuses.
+	 */
+	if (!vigil_call_head(call))
 		return false;
+	head = call->head;
 	if (head[0] != '/' || head[1] == '/' || head[1] == '.')
 		return true;
 	for (__u32 k = 0; k < LATERAL_MAX_PREFIXES; k++) {
 		if (k >= token_prefix_count)
 			return false;
-		for (__u32 i = 1; i < sizeof(head); i++) {
+		for (__u32 i = 1; i < sizeof(call->head); i++) {
 			char expected = token_prefixes[k][i];
 
 			if (head[i] != expected || expected == '\0')
@@ -144,37 +144,58 @@ static __always_inline bool may_name_a_token(const char *user_path)
 	return false;
 }
 
-static __always_inline int check_open(__u16 syscall, int dirfd, const char *user_path, __u64 flags)
+/* The record's code for the call's syscall. */
+static __always_inline __u16 open_syscall(const struct vigil_call *call)
 {
-	/* An O_PATH descriptor reads nothing. Every open of the node passes here: leave before any work. */
-	if (!watch_token_opens || (flags & LATERAL_O_PATH) != 0 || !lateral_watched())
-		return 0;
+	switch (call->syscall) {
+	case VIGIL_CALL_OPEN:
+		return LATERAL_SYSCALL_OPEN;
+	case VIGIL_CALL_OPENAT2:
+		return LATERAL_SYSCALL_OPENAT2;
+	default:
+		return LATERAL_SYSCALL_OPENAT;
+	}
+}
 
-	if (!may_name_a_token(user_path))
-		return 0;
-
-	char path[LATERAL_PATH_SIZE] = {}; /* zeroed: the whole buffer goes to user space */
+/* An open's entry, in a container: sends a lateral_open record for a path that may be a token. */
+static __always_inline void check_open(struct vigil_call *call)
+{
 	char base_name[LATERAL_NAME_SIZE] = {};
 	char base_parent_name[LATERAL_NAME_SIZE] = {};
 	struct lateral_open *record;
+	const char *path;
 	__u16 record_flags = 0;
+	int dirfd = call->fd;
 	long size;
-	/* Longer paths cannot be a token path without "//" padding; a known gap. */
-	size = bpf_probe_read_user_str(path, sizeof(path), user_path);
-	if (size <= 1 || size >= (long)sizeof(path))
-		return 0;
+
+	/* An O_PATH descriptor reads nothing. Every open of a container passes here: leave before any work. */
+	if (!watch_token_opens || (call->open_flags & LATERAL_O_PATH) != 0)
+		return;
+
+	if (!may_name_a_token(call))
+		return;
+
+	/*
+	 * Read into the call's 256-byte buffer, zeroed after the NUL, of which
+	 * the record takes the first LATERAL_PATH_SIZE bytes. Longer paths
+	 * cannot be a token path without "//" padding; a known gap.
+	 */
+	size = vigil_call_path(call);
+	if (size <= 1 || size >= LATERAL_PATH_SIZE)
+		return;
+	path = call->path;
 
 	if (path[0] == '/') {
 		if (!has_token_prefix(path) && !vigil_has_suffix(path, LATERAL_PATH_SIZE, size, "/token"))
-			return 0;
+			return;
 	} else {
 		struct vfsmount *mnt = NULL;
 		struct dentry *base = NULL;
 
 		if (!vigil_has_suffix(path, LATERAL_PATH_SIZE, size, "token"))
-			return 0;
+			return;
 		record_flags |= LATERAL_OPEN_RELATIVE;
-		if (dirfd != LATERAL_AT_FDCWD)
+		if (dirfd != VIGIL_AT_FDCWD)
 			record_flags |= LATERAL_OPEN_BASE_FROM_FD;
 		if (base_directory(dirfd, &mnt, &base)) {
 			directory_names(mnt, base, base_name, base_parent_name);
@@ -185,28 +206,18 @@ static __always_inline int check_open(__u16 syscall, int dirfd, const char *user
 
 	record = vigil_reserve(lateral_events, sizeof(*record), LATERAL_KIND_OPEN);
 	if (!record)
-		return 0;
+		return;
 	vigil_fill_header(&record->header, sizeof(*record), LATERAL_KIND_OPEN, LATERAL_RECORD_VERSION);
-	record->syscall = syscall;
+	record->syscall = open_syscall(call);
 	record->path_size = (__u16)size;
 	record->flags = record_flags;
 	record->reserved = 0;
 	record->dirfd = dirfd;
-	record->open_flags = (__u32)flags;
-	__builtin_memcpy(record->path, path, sizeof(record->path));
+	record->open_flags = (__u32)call->open_flags;
+	__builtin_memcpy(record->path, call->path, sizeof(record->path));
 	__builtin_memcpy(record->base_name, base_name, sizeof(record->base_name));
 	__builtin_memcpy(record->base_parent_name, base_parent_name, sizeof(record->base_parent_name));
 	vigil_submit_urgent(lateral_events, record);
-	return 0;
-}
-
-static __always_inline int on_openat2(int dirfd, const char *user_path, const struct lateral_open_how *how)
-{
-	__u64 flags = 0;
-
-	if (bpf_probe_read_user(&flags, sizeof(flags), &how->flags) != 0)
-		return 0;
-	return check_open(LATERAL_SYSCALL_OPENAT2, dirfd, user_path, flags);
 }
 
 #endif /* VIGIL_LATERAL_OPEN_BPF_H */

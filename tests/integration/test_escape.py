@@ -6,6 +6,7 @@ mount or join namespaces raise none."""
 
 import os
 import subprocess
+import time
 
 from pathlib import Path
 
@@ -197,26 +198,53 @@ def test_proc_root_of_a_host_process(escape_sensor, container_factory, host_slee
 
 # ---- kernel code ---------------------------------------------------------------
 
-@pytest.mark.parametrize("script, syscall", [
+MODULE_LOADS = pytest.mark.parametrize("script, syscall", [
     ("/escaper init-module", "init_module"),
     ("echo garbage > /tmp/garbage.ko && /escaper finit-module /tmp/garbage.ko", "finit_module"),
 ], ids=["init_module", "finit_module"])
+KERNEL_LOADS_MODULES = Path("/proc/modules").exists()
+
+
+@MODULE_LOADS
 def test_kernel_module_load(escape_sensor, escaper_rootfs, container_factory, script, syscall):
     # Unprivileged: the kernel refuses before reading anything.
     container = container_factory(rootfs=escaper_rootfs)
+    mark = escape_sensor.alert_count()
     run_script(container, script)
 
-    if Path("/proc/modules").exists():
+    if KERNEL_LOADS_MODULES:
         # The module syscalls' tracepoints exist: the refusal itself is seen.
         alert = expect(escape_sensor, container, "escape.kernel_module_load", technique="T1547.006",
                        syscall=syscall, succeeded=False)
+        assert T1611 in technique_ids(alert)
     else:
-        # A kernel without module support has no such tracepoints: the entry-only
-        # fallback reports the attempt, as one that cannot succeed here.
-        alert = expect(escape_sensor, container, "escape.kernel_module_load", technique="T1547.006",
-                       syscall=syscall, outcome_known=False, kernel_loads_modules=False)
-        assert alert["severity"].lower() == "high", describe(alert)
+        # A kernel without module support has no such tracepoints, and the call
+        # can only fail: by default no program runs on every syscall to see it.
+        assert escape_sensor.stderr_lines_with("escape", "module_enter_raw", "not needed", "cannot load modules"), \
+            escape_sensor.stderr_tail()
+        escape_sensor.assert_no_alert(Match(rule="escape.kernel_module_load", container=container), settle=1.0,
+                                      since=mark)
+
+
+@MODULE_LOADS
+@pytest.mark.skipif(KERNEL_LOADS_MODULES, reason="this kernel loads modules: its tracepoints see every attempt")
+def test_kernel_module_load_attempt_watched_on_every_syscall_when_asked(sensor_factory, escaper_rootfs,
+                                                                        container_factory, script, syscall):
+    # Asked for, the entry-only fallback on every syscall reports the attempt, as one that cannot succeed here.
+    sensor = sensor_factory({"plugins": {"escape": {"module_attempts_on_every_syscall": True}},
+                             "alerts": {"dedup_window_s": 0}})
+    assert sensor.stderr_lines_with("escape", "module_enter_raw", "attached"), sensor.stderr_tail()
+    container = container_factory(rootfs=escaper_rootfs)
+    run_script(container, script)
+    alert = expect(sensor, container, "escape.kernel_module_load", technique="T1547.006",
+                   syscall=syscall, outcome_known=False, kernel_loads_modules=False)
+    assert alert["severity"].lower() == "high", describe(alert)
     assert T1611 in technique_ids(alert)
+    # What that program costs every syscall of the node is measured and said.
+    deadline = time.monotonic() + 15
+    while not sensor.stderr_lines_with("module_enter_raw", "ns per syscall") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert sensor.stderr_lines_with("module_enter_raw", "ns per syscall"), sensor.stderr_tail()
 
 
 def test_bpf_program_load(escape_sensor, escaper_rootfs, container_factory):

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """The SDK as a third party uses it: install it, build the sample detector in
 sdk/examples/canary against the installed copy only, drop the result into a
-plugin directory, and see the real sensor load it and raise its alert."""
+plugin directory, and see the real sensor load it and raise its alerts: one
+from a stage of the core's open_enter hook, one from its own unlink programs."""
 
 import os
 import subprocess
@@ -43,6 +44,15 @@ def test_sample_detector_builds_against_the_installed_sdk_and_alerts(build_dir, 
 
     canary = tmp_path / "vigil-canary"
     canary.write_text("bait")
+    # The open_enter stage: writing the canary is not reading it, reading it is.
+    sensor.assert_no_alert(Match(rule="example.canary_read"), settle=1.0)
+    assert canary.read_text() == "bait"
+    read = sensor.wait_for_alert(Match(rule="example.canary_read"))
+    assert read["mitre"]["techniques"][0]["id"] == "T1005"
+    assert read["evidence"]["path"].endswith("vigil-canary")
+    assert read["evidence"]["access"] == "read"
+    assert read["plugin"] == "canary"
+
     canary.unlink()
     alert = sensor.wait_for_alert(Match(rule="example.canary_removed"))
     assert alert["mitre"]["techniques"][0]["id"] == "T1070.004"

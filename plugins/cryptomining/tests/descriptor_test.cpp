@@ -62,7 +62,7 @@ TEST_CASE("the options and their defaults")
     CHECK(std::find(domains.begin(), domains.end(), "*.supportxmr.com") != domains.end());
 }
 
-TEST_CASE("one BPF object with its ring, the syscall programs and their raw_tp fallback")
+TEST_CASE("one BPF object with its ring, the connect stage, the send programs and their raw_tp fallback")
 {
     FakeHost host(CRYPTOMINING_PLUGIN_PATH);
     REQUIRE(host.bpf_objects().size() == 1);
@@ -76,7 +76,9 @@ TEST_CASE("one BPF object with its ring, the syscall programs and their raw_tp f
         CHECK(std::string_view(program->group) == "syscalls");
         (program->preference == 0 ? preferred : fallback).insert(program->name);
     }
-    CHECK(preferred == std::set<std::string>{"connect_enter", "sendto_enter", "sendmsg_enter", "sendmmsg_enter"});
+    // connect is a stage of the core's dispatcher; the send syscalls, only this plugin's, keep their programs.
+    CHECK(preferred ==
+          std::set<std::string>{"cryptomining_connect_enter", "sendto_enter", "sendmsg_enter", "sendmmsg_enter"});
     CHECK(fallback == std::set<std::string>{"sys_enter_raw"});
 }
 
@@ -87,7 +89,8 @@ TEST_CASE("configure_bpf hands the kernel side its filters")
     sensor.host.set_option_literal("pool_ports", "[\"3333\", \"14444\"]");
     sensor.start();
     REQUIRE(sensor.host.configure_bpf() == 0);
-    CHECK(sensor.host.constant<bool>("cryptomining", "containers_only") == true);
+    // containers_only is the SDK's vigil_watch_host, inverted: the dispatcher's host chain leaves the stage out.
+    CHECK(sensor.host.constant<bool>("cryptomining", "vigil_watch_host") == false);
     CHECK(sensor.host.constant<uint32_t>("cryptomining", "pool_port_count") == 2u);
     auto ports = sensor.host.constant<std::array<uint16_t, CRYPTOMINING_MAX_POOL_PORTS>>("cryptomining", "pool_ports");
     REQUIRE(ports);
@@ -106,6 +109,8 @@ TEST_CASE("disabled rules switch their kernel filters off too")
     REQUIRE(sensor.host.configure_bpf() == 0);
     CHECK(sensor.host.constant<uint32_t>("cryptomining", "pool_port_count") == 0u);
     CHECK(sensor.host.constant<bool>("cryptomining", "watch_dns") == false);
+    // By default (containers_only = false) the host is watched, by the dispatcher's stage as by the own programs.
+    CHECK(sensor.host.constant<bool>("cryptomining", "vigil_watch_host") == true);
 }
 
 TEST_CASE("configuration errors refuse the plugin")

@@ -91,9 +91,10 @@ TEST_CASE("the options and their defaults")
         names.emplace_back(key->name);
         CHECK(std::string_view(key->doc).size() > 20);
     }
-    CHECK(names ==
-          strings({"allowed_mount_executables", "allowed_bpf_executables", "userns_window_s", "disabled_rules"}));
+    CHECK(names == strings({"allowed_mount_executables", "allowed_bpf_executables", "userns_window_s", "disabled_rules",
+                            "module_attempts_on_every_syscall"}));
     CHECK(std::get<int64_t>(host.option("userns_window_s")) == 10);
+    CHECK_FALSE(std::get<bool>(host.option("module_attempts_on_every_syscall")));
 }
 
 TEST_CASE("bad options refuse the plugin")

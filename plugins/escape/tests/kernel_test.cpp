@@ -77,6 +77,45 @@ TEST_CASE("on a kernel without module support an unseen outcome is a failure")
     CHECK(alert.summary.find("without module support") != std::string::npos);
 }
 
+TEST_CASE("a kernel without module support gets no module-load program, unless asked")
+{
+    const std::vector<std::string> module_programs = {"escape.finit_module_enter", "escape.finit_module_exit",
+                                                      "escape.init_module_enter", "escape.init_module_exit",
+                                                      "escape.module_enter_raw"};
+    auto skipped = [](const vigil::testing::FakeHost &host) {
+        std::vector<std::string> names;
+        for (const auto &[name, reason] : host.skipped_programs()) {
+            CHECK(reason.find("cannot load modules") != std::string::npos);
+            names.push_back(name);
+        }
+        return names;
+    };
+    SUBCASE("modules: every program stays")
+    {
+        Sensor sensor;
+        sensor.start();
+        REQUIRE(sensor.host.configure_bpf() == 0);
+        CHECK(skipped(sensor.host).empty());
+    }
+    SUBCASE("no modules: none of the five, not even the one on every syscall")
+    {
+        Sensor sensor;
+        sensor.proc.set_module_support(false);
+        sensor.start();
+        REQUIRE(sensor.host.configure_bpf() == 0);
+        CHECK(skipped(sensor.host) == module_programs);
+    }
+    SUBCASE("no modules, and module_attempts_on_every_syscall")
+    {
+        Sensor sensor;
+        sensor.proc.set_module_support(false);
+        sensor.host.set_option("module_attempts_on_every_syscall", true);
+        sensor.start();
+        REQUIRE(sensor.host.configure_bpf() == 0);
+        CHECK(skipped(sensor.host).empty());
+    }
+}
+
 TEST_CASE("a BPF program load from a container, and the allow list")
 {
     Sensor sensor;

@@ -55,7 +55,7 @@ TEST_CASE("the options and their defaults")
     CHECK(std::get<std::vector<std::string>>(host.option("disabled_rules")).empty());
 }
 
-TEST_CASE("one BPF object: its ring, and a raw_tp fallback for every tp/syscalls program")
+TEST_CASE("one BPF object: its ring, its dispatcher stages, and their raw_tp fallback")
 {
     FakeHost host(LATERAL_PLUGIN_PATH);
     REQUIRE(host.bpf_objects().size() == 1);
@@ -68,9 +68,8 @@ TEST_CASE("one BPF object: its ring, and a raw_tp fallback for every tp/syscalls
         CHECK(std::string_view(program->group) == "syscalls");
         (program->preference == 0 ? preferred : fallback).insert(program->name);
     }
-    CHECK(preferred.contains("openat_enter"));
-    CHECK(preferred.contains("openat2_enter"));
-    CHECK(preferred.contains("connect_enter"));
+    // Stages in the core dispatcher's open_enter (open, openat, openat2) and connect_enter chains.
+    CHECK(preferred == std::set<std::string>{"lateral_open_enter", "lateral_connect_enter"});
     CHECK(fallback == std::set<std::string>{"sys_enter_raw"});
 }
 

@@ -194,6 +194,16 @@ public:
         }
     }
 
+    // Leaves @program of @object out on this kernel, for @reason (see vigil_bpf_setup.skip_program).
+    // False when the sensor predates ABI 1.6: the program then loads as before.
+    bool skip_program(const char *object, const char *program, const char *reason) const
+    {
+        if (!VIGIL_HAS_FIELD(setup_, vigil_bpf_setup, skip_program)) {
+            return false;
+        }
+        return setup_->skip_program(setup_->context, object, program, reason) == 0;
+    }
+
 private:
     const vigil_bpf_setup *setup_;
 };

@@ -69,7 +69,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 5
+#define VIGIL_ABI_MINOR 6
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -239,6 +239,14 @@ struct vigil_bpf_setup {
 	 * @object, @variable and @value are call: the host copies them.
 	 */
 	int (*set_constant)(void *context, const char *object, const char *variable, const void *value, size_t size);
+	/*
+	 * 1.6: @program of @object is not needed on this kernel (it watches for
+	 * something the kernel cannot do): it is neither loaded nor attached, is
+	 * never reported missing, and `vigil check` and the log show @reason.
+	 * For a fallback that would otherwise run on every syscall. Call only if
+	 * struct_size >= VIGIL_BPF_SETUP_SIZE_1_6. Arguments are call: copied.
+	 */
+	int (*skip_program)(void *context, const char *object, const char *program, const char *reason);
 };
 
 /*
@@ -606,6 +614,7 @@ typedef const struct vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
 #define VIGIL_PLUGIN_DESCRIPTOR_SIZE_1_2 VIGIL_SIZE_THROUGH(struct vigil_plugin_descriptor, default_route)
 #define VIGIL_CONFIG_VIEW_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_config_view, get_list_item)
 #define VIGIL_BPF_SETUP_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_bpf_setup, set_constant)
+#define VIGIL_BPF_SETUP_SIZE_1_6 VIGIL_SIZE_THROUGH(struct vigil_bpf_setup, skip_program)
 #define VIGIL_PROCESS_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_process, cmdline)
 #define VIGIL_CONTAINER_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_container, cgroup_path)
 #define VIGIL_AUDIT_EVENT_SIZE_1_4 VIGIL_SIZE_THROUGH(struct vigil_audit_event, raw_json_size)

@@ -3,7 +3,7 @@
 // any minor keeps working with any later sensor, and the other way round, only
 // if no field ever moves or changes size. This test holds, for every struct of
 // plugin_abi.h, each field's offset and size, the minor that appended it, and
-// the struct's size at every minor from 1.0 to 1.5, written down as figures
+// the struct's size at every minor from 1.0 to 1.6, written down as figures
 // (for x86-64, LP64; checked below). A field that moves, grows or shrinks,
 // is inserted or removed, or is appended without figures fails here.
 //
@@ -32,7 +32,7 @@ static_assert(sizeof(void *) == 8 && sizeof(std::size_t) == 8 && alignof(uint64_
 namespace {
 
 // The newest minor the figures cover.
-constexpr int newest_minor = 5;
+constexpr int newest_minor = 6;
 constexpr int minor_count = newest_minor + 1;
 
 // Converts to whatever a member is, so that T{Any{}, ...} counts T's members.
@@ -110,14 +110,14 @@ const std::vector<Layout> &layouts()
 {
     static const std::vector<Layout> all{
         Layout{STRUCT(vigil_attack_ref),
-               {24, 24, 24, 24, 24, 24},
+               {24, 24, 24, 24, 24, 24, 24},
                {
                    FIELD(vigil_attack_ref, struct_size, 0, 4, 0),
                    FIELD(vigil_attack_ref, id, 8, 8, 0),
                    FIELD(vigil_attack_ref, name, 16, 8, 0),
                }},
         Layout{STRUCT(vigil_config_key),
-               {40, 40, 40, 40, 40, 40},
+               {40, 40, 40, 40, 40, 40, 40},
                {
                    FIELD(vigil_config_key, struct_size, 0, 4, 0),
                    FIELD(vigil_config_key, name, 8, 8, 0),
@@ -126,7 +126,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_config_key, doc, 32, 8, 0),
                }},
         Layout{STRUCT(vigil_bpf_program),
-               {32, 32, 32, 32, 32, 32},
+               {32, 32, 32, 32, 32, 32, 32},
                {
                    FIELD(vigil_bpf_program, struct_size, 0, 4, 0),
                    FIELD(vigil_bpf_program, name, 8, 8, 0),
@@ -135,7 +135,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_bpf_program, flags, 28, 4, 0),
                }},
         Layout{STRUCT(vigil_bpf_object),
-               {64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_bpf_object, struct_size, 0, 4, 0),
                    FIELD(vigil_bpf_object, name, 8, 8, 0),
@@ -147,7 +147,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_bpf_object, ring_buffer_count, 56, 4, 0),
                }},
         Layout{STRUCT(vigil_route),
-               {0, 0, 72, 72, 72, 72},
+               {0, 0, 72, 72, 72, 72, 72},
                {
                    FIELD(vigil_route, struct_size, 0, 4, 2),
                    FIELD(vigil_route, min_severity, 4, 4, 2),
@@ -161,7 +161,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_route, exclude_rule_count, 64, 4, 2),
                }},
         Layout{STRUCT(vigil_plugin_descriptor),
-               {128, 128, 136, 136, 136, 136},
+               {128, 128, 136, 136, 136, 136, 136},
                {
                    FIELD(vigil_plugin_descriptor, struct_size, 0, 4, 0),
                    FIELD(vigil_plugin_descriptor, abi_major, 4, 4, 0),
@@ -184,7 +184,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_plugin_descriptor, default_route, 128, 8, 2),
                }},
         Layout{STRUCT(vigil_config_view),
-               {64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_config_view, struct_size, 0, 4, 0),
                    FIELD(vigil_config_view, context, 8, 8, 0),
@@ -196,14 +196,15 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_config_view, get_list_item, 56, 8, 0),
                }},
         Layout{STRUCT(vigil_bpf_setup),
-               {24, 24, 24, 24, 24, 24},
+               {24, 24, 24, 24, 24, 24, 32},
                {
                    FIELD(vigil_bpf_setup, struct_size, 0, 4, 0),
                    FIELD(vigil_bpf_setup, context, 8, 8, 0),
                    FIELD(vigil_bpf_setup, set_constant, 16, 8, 0),
+                   FIELD(vigil_bpf_setup, skip_program, 24, 8, 6),
                }},
         Layout{STRUCT(vigil_process),
-               {72, 72, 72, 72, 72, 72},
+               {72, 72, 72, 72, 72, 72, 72},
                {
                    FIELD(vigil_process, struct_size, 0, 4, 0),
                    FIELD(vigil_process, tgid, 4, 4, 0),
@@ -221,7 +222,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_process, cmdline, 64, 8, 0),
                }},
         Layout{STRUCT(vigil_container),
-               {48, 48, 48, 48, 48, 48},
+               {48, 48, 48, 48, 48, 48, 48},
                {
                    FIELD(vigil_container, struct_size, 0, 4, 0),
                    FIELD(vigil_container, cgroup_id, 8, 8, 0),
@@ -231,7 +232,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_container, cgroup_path, 40, 8, 0),
                }},
         Layout{STRUCT(vigil_audit_event),
-               {0, 0, 0, 0, 232, 232},
+               {0, 0, 0, 0, 232, 232, 232},
                {
                    FIELD(vigil_audit_event, struct_size, 0, 4, 4),
                    FIELD(vigil_audit_event, stage, 4, 4, 4),
@@ -266,7 +267,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_audit_event, raw_json_size, 224, 8, 4),
                }},
         Layout{STRUCT(vigil_raised_alert),
-               {0, 0, 0, 0, 0, 152},
+               {0, 0, 0, 0, 0, 152, 152},
                {
                    FIELD(vigil_raised_alert, struct_size, 0, 4, 5),
                    FIELD(vigil_raised_alert, severity, 4, 4, 5),
@@ -291,7 +292,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_raised_alert, finding_key, 144, 8, 5),
                }},
         Layout{STRUCT(vigil_event),
-               {40, 40, 40, 40, 48, 56},
+               {40, 40, 40, 40, 48, 56, 56},
                {
                    FIELD(vigil_event, struct_size, 0, 4, 0),
                    FIELD(vigil_event, kind, 4, 4, 0),
@@ -303,7 +304,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_event, alert, 48, 8, 5),
                }},
         Layout{STRUCT(vigil_evidence_field),
-               {64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_evidence_field, struct_size, 0, 4, 0),
                    FIELD(vigil_evidence_field, key, 8, 8, 0),
@@ -315,7 +316,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_evidence_field, list_count, 56, 4, 0),
                }},
         Layout{STRUCT(vigil_alert_request),
-               {104, 104, 104, 104, 104, 104},
+               {104, 104, 104, 104, 104, 104, 104},
                {
                    FIELD(vigil_alert_request, struct_size, 0, 4, 0),
                    FIELD(vigil_alert_request, rule, 8, 8, 0),
@@ -332,7 +333,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_alert_request, dedup_key, 96, 8, 0),
                }},
         Layout{STRUCT(vigil_host_info),
-               {0, 48, 48, 48, 48, 48},
+               {0, 48, 48, 48, 48, 48, 48},
                {
                    FIELD(vigil_host_info, struct_size, 0, 4, 1),
                    FIELD(vigil_host_info, node_name, 8, 8, 1),
@@ -343,7 +344,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_host_info, net_ns, 40, 4, 1),
                }},
         Layout{STRUCT(vigil_host_api),
-               {96, 104, 104, 104, 104, 104},
+               {96, 104, 104, 104, 104, 104, 104},
                {
                    FIELD(vigil_host_api, struct_size, 0, 4, 0),
                    FIELD(vigil_host_api, abi_major, 4, 4, 0),
@@ -361,7 +362,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_host_api, host_info, 96, 8, 1),
                }},
         Layout{STRUCT(vigil_alert),
-               {136, 136, 136, 144, 144, 144},
+               {136, 136, 136, 144, 144, 144, 144},
                {
                    FIELD(vigil_alert, struct_size, 0, 4, 0),    FIELD(vigil_alert, json, 8, 8, 0),
                    FIELD(vigil_alert, json_size, 16, 8, 0),     FIELD(vigil_alert, rule, 24, 8, 0),
@@ -375,14 +376,14 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_alert, finding_key, 136, 8, 3),
                }},
         Layout{STRUCT(vigil_buffer),
-               {24, 24, 24, 24, 24, 24},
+               {24, 24, 24, 24, 24, 24, 24},
                {
                    FIELD(vigil_buffer, struct_size, 0, 4, 0),
                    FIELD(vigil_buffer, context, 8, 8, 0),
                    FIELD(vigil_buffer, append, 16, 8, 0),
                }},
         Layout{STRUCT(vigil_send_result),
-               {272, 272, 272, 272, 272, 272},
+               {272, 272, 272, 272, 272, 272, 272},
                {
                    FIELD(vigil_send_result, struct_size, 0, 4, 0),
                    FIELD(vigil_send_result, status, 4, 4, 0),
@@ -390,7 +391,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_send_result, reason, 16, 256, 0),
                }},
         Layout{STRUCT(vigil_plugin_hooks),
-               {64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_plugin_hooks, struct_size, 0, 4, 0),
                    FIELD(vigil_plugin_hooks, init, 8, 8, 0),
@@ -432,6 +433,7 @@ const std::vector<Marker> &markers()
         MARKER(VIGIL_PLUGIN_DESCRIPTOR_SIZE_1_2, vigil_plugin_descriptor, 2),
         MARKER(VIGIL_CONFIG_VIEW_SIZE_1_0, vigil_config_view, 0),
         MARKER(VIGIL_BPF_SETUP_SIZE_1_0, vigil_bpf_setup, 0),
+        MARKER(VIGIL_BPF_SETUP_SIZE_1_6, vigil_bpf_setup, 6),
         MARKER(VIGIL_PROCESS_SIZE_1_0, vigil_process, 0),
         MARKER(VIGIL_CONTAINER_SIZE_1_0, vigil_container, 0),
         MARKER(VIGIL_AUDIT_EVENT_SIZE_1_4, vigil_audit_event, 4),
@@ -526,7 +528,7 @@ TEST_CASE("abi layout: the figures list every field, in order, appended by minor
     }
 }
 
-TEST_CASE("abi layout: each struct's size at every minor from 1.0 to 1.5")
+TEST_CASE("abi layout: each struct's size at every minor from 1.0 to 1.6")
 {
     for (const auto &layout : layouts()) {
         INFO(layout.name);

@@ -38,6 +38,9 @@ public:
                                      size_t size) {
             return static_cast<DetectorDriver *>(context)->set_constant(object, variable, value, size);
         };
+        bpf_setup_.skip_program = [](void *context, const char *object, const char *program, const char *reason) {
+            return static_cast<DetectorDriver *>(context)->skip_program(object, program, reason);
+        };
     }
 
     // bpf_setup_ points at this object.
@@ -53,6 +56,8 @@ public:
         }
         return plugin_.hooks().configure_bpf(instance_, &bpf_setup_);
     }
+    // "<object>.<program>" -> the reason configure_bpf gave for leaving it out.
+    const std::map<std::string, std::string> &skipped_programs() const { return skipped_; }
     // "<object>.<variable>" -> the bytes set.
     const std::map<std::string, std::vector<unsigned char>> &constants() const { return constants_; }
     template <class T> std::optional<T> constant(const std::string &object, const std::string &variable) const
@@ -134,6 +139,26 @@ private:
         return plugin_.hooks().on_event(instance_, &event);
     }
 
+    bool known_object(const char *object) const
+    {
+        for (const auto *candidate : plugin_.bpf_objects()) {
+            if (object != nullptr && candidate->name != nullptr && std::strcmp(candidate->name, object) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int skip_program(const char *object, const char *program, const char *reason)
+    {
+        if (!known_object(object) || program == nullptr) {
+            services_.note_problem(std::string("skip_program on ") + (object ? object : "?") + ": no such object");
+            return -ENOENT;
+        }
+        skipped_[std::string(object) + "." + program] = reason != nullptr ? reason : "";
+        return 0;
+    }
+
     int set_constant(const char *object, const char *variable, const void *value, size_t size)
     {
         bool known = false;
@@ -157,6 +182,7 @@ private:
     EventFeed feed_;
     vigil_bpf_setup bpf_setup_{};
     std::map<std::string, std::vector<unsigned char>> constants_;
+    std::map<std::string, std::string> skipped_;
 };
 
 } // namespace vigil::testing

@@ -166,6 +166,8 @@ public:
     int configure_bpf() { return detector_.configure_bpf(); }
     // "<object>.<variable>" -> the bytes set.
     const std::map<std::string, std::vector<unsigned char>> &constants() const { return detector_.constants(); }
+    // "<object>.<program>" -> why configure_bpf left it out on this kernel.
+    const std::map<std::string, std::string> &skipped_programs() const { return detector_.skipped_programs(); }
     template <class T> std::optional<T> constant(const std::string &object, const std::string &variable) const
     {
         return detector_.constant<T>(object, variable);
