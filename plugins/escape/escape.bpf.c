@@ -4,10 +4,20 @@
  * What each job does lives in the escape_*.bpf.h it includes, written once
  * and shared by a job's preferred program and its fallback:
  *
- *  group "syscalls": one tp/syscalls program per syscall and side, so that
- *    unrelated syscalls cost nothing (preference 0); where those cannot attach,
- *    raw_tp/sys_enter and raw_tp/sys_exit, which see every syscall and
- *    dispatch on its number (preference 1).
+ *  group "syscalls" (preference 0): the opens (open, openat, openat2, entry
+ *    and exit), the hottest syscalls of a node, as stages of the core's
+ *    open_enter and open_exit hooks: the core's one dispatcher program per
+ *    tracepoint runs them, for container tasks only, with the path read from
+ *    user memory once for every plugin that asks; escape attaches nothing to
+ *    those tracepoints itself, so a host's opens cost it nothing. The rarer
+ *    syscalls (mount, fsopen, chroot, pivot_root, setns, unshare, bpf): one
+ *    tp/syscalls program per syscall and side, so that unrelated syscalls
+ *    cost nothing.
+ *    Where any of those cannot attach (no tracefs, syscall tracepoints
+ *    disabled, so no dispatcher either): raw_tp/sys_enter and raw_tp/sys_exit,
+ *    which see every syscall and dispatch on its number (preference 1); for
+ *    the opens they build the same struct vigil_call (vigil_begin_call) and
+ *    run the stages' bodies.
  *  group "modules": init_module and finit_module, apart because kernels built
  *    without loadable modules have no tracepoints for them (the calls exist
  *    and fail): tp/syscalls (preference 0), raw_tp (preference 1).
@@ -18,6 +28,7 @@
  */
 #include "escape_common.bpf.h"
 #include <bpf/bpf_tracing.h>
+#include <vigil/bpf/dispatch.h>
 #include <vigil/bpf/syscalls.h>
 #include "escape_files.bpf.h"
 #include "escape_mounts.bpf.h"
@@ -28,45 +39,23 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define ARG(ctx, index) ((ctx)->args[index])
 
-/* ---- group "syscalls", preference 0: tp/syscalls ------------------------- */
+/* ---- group "syscalls", preference 0: stages and tp/syscalls ------------- */
 
-#if defined(__TARGET_ARCH_x86)
-/* open(2) exists on x86-64 only; arm64 has openat alone. */
-SEC("tp/syscalls/sys_enter_open")
-int open_enter(struct trace_event_raw_sys_enter *ctx)
+/*
+ * The opens are stages of the core's dispatcher (see vigil/bpf/dispatch.h),
+ * listed in the group like the tp/syscalls programs: the core runs them from
+ * its one program per open tracepoint, for container tasks only. Where the
+ * dispatcher cannot attach they count as not attached, and the group falls
+ * back to raw_tp, which builds the same call and runs the same bodies.
+ */
+VIGIL_STAGE(open_enter, escape_open_enter, call)
 {
-	return on_open_enter(ESCAPE_SYSCALL_OPEN, (const char *)ARG(ctx, 0), ARG(ctx, 1));
+	on_open_enter(call);
 }
 
-SEC("tp/syscalls/sys_exit_open")
-int open_exit(struct trace_event_raw_sys_exit *ctx)
+VIGIL_STAGE(open_exit, escape_open_exit, call)
 {
-	return on_open_exit(ESCAPE_SYSCALL_OPEN, ctx->ret);
-}
-#endif
-
-SEC("tp/syscalls/sys_enter_openat")
-int openat_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return on_open_enter(ESCAPE_SYSCALL_OPENAT, (const char *)ARG(ctx, 1), ARG(ctx, 2));
-}
-
-SEC("tp/syscalls/sys_exit_openat")
-int openat_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return on_open_exit(ESCAPE_SYSCALL_OPENAT, ctx->ret);
-}
-
-SEC("tp/syscalls/sys_enter_openat2")
-int openat2_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	return on_openat2_enter((const char *)ARG(ctx, 1), (const struct escape_open_how *)ARG(ctx, 2));
-}
-
-SEC("tp/syscalls/sys_exit_openat2")
-int openat2_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return on_open_exit(ESCAPE_SYSCALL_OPENAT2, ctx->ret);
+	on_open_exit(call);
 }
 
 SEC("tp/syscalls/sys_enter_mount")
@@ -158,6 +147,38 @@ int bpf_exit(struct trace_event_raw_sys_exit *ctx)
 
 #define RAW_ARG(regs, index) vigil_raw_syscall_arg((regs), (index))
 
+/* An open's entry without the dispatcher: the same call, and escape_open_enter's body. */
+static __always_inline int open_enter_raw(__u16 syscall, int dirfd, __u64 path, __u64 flags)
+{
+	struct vigil_call *call = vigil_begin_call(VIGIL_HOOK_OPEN_ENTER, syscall);
+
+	if (call) {
+		vigil_call_open(call, dirfd, path, flags);
+		escape_open_enter_body(call);
+	}
+	return 0;
+}
+
+static __always_inline int openat2_enter_raw(int dirfd, __u64 path, __u64 how)
+{
+	struct vigil_call *call = vigil_begin_call(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT2);
+
+	if (call && vigil_call_openat2(call, dirfd, path, how))
+		escape_open_enter_body(call);
+	return 0;
+}
+
+static __always_inline int open_exit_raw(__u16 syscall, long ret)
+{
+	struct vigil_call *call = vigil_begin_call(VIGIL_HOOK_OPEN_EXIT, syscall);
+
+	if (call) {
+		call->ret = ret;
+		escape_open_exit_body(call);
+	}
+	return 0;
+}
+
 SEC("raw_tp/sys_enter")
 int sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -167,12 +188,12 @@ int sys_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 	switch (nr) {
 #if defined(__TARGET_ARCH_x86)
 	case VIGIL_NR_open:
-		return on_open_enter(ESCAPE_SYSCALL_OPEN, (const char *)RAW_ARG(regs, 0), RAW_ARG(regs, 1));
+		return open_enter_raw(VIGIL_CALL_OPEN, VIGIL_AT_FDCWD, RAW_ARG(regs, 0), RAW_ARG(regs, 1));
 #endif
 	case VIGIL_NR_openat:
-		return on_open_enter(ESCAPE_SYSCALL_OPENAT, (const char *)RAW_ARG(regs, 1), RAW_ARG(regs, 2));
+		return open_enter_raw(VIGIL_CALL_OPENAT, (int)RAW_ARG(regs, 0), RAW_ARG(regs, 1), RAW_ARG(regs, 2));
 	case VIGIL_NR_openat2:
-		return on_openat2_enter((const char *)RAW_ARG(regs, 1), (const struct escape_open_how *)RAW_ARG(regs, 2));
+		return openat2_enter_raw((int)RAW_ARG(regs, 0), RAW_ARG(regs, 1), RAW_ARG(regs, 2));
 	case VIGIL_NR_mount:
 		return on_mount_enter((const char *)RAW_ARG(regs, 0), (const char *)RAW_ARG(regs, 1),
 				      (const char *)RAW_ARG(regs, 2), RAW_ARG(regs, 3));
@@ -202,12 +223,12 @@ int sys_exit_raw(struct bpf_raw_tracepoint_args *ctx)
 	switch (vigil_raw_syscall_nr(regs)) {
 #if defined(__TARGET_ARCH_x86)
 	case VIGIL_NR_open:
-		return on_open_exit(ESCAPE_SYSCALL_OPEN, ret);
+		return open_exit_raw(VIGIL_CALL_OPEN, ret);
 #endif
 	case VIGIL_NR_openat:
-		return on_open_exit(ESCAPE_SYSCALL_OPENAT, ret);
+		return open_exit_raw(VIGIL_CALL_OPENAT, ret);
 	case VIGIL_NR_openat2:
-		return on_open_exit(ESCAPE_SYSCALL_OPENAT2, ret);
+		return open_exit_raw(VIGIL_CALL_OPENAT2, ret);
 	case VIGIL_NR_mount:
 		return on_mount_exit(ESCAPE_SYSCALL_MOUNT, ret);
 	case VIGIL_NR_fsopen:

@@ -33,32 +33,41 @@ constexpr std::array config_keys{
                "a module; they can only fail there, and watching them takes a program on every syscall."),
 };
 
-// Group "syscalls": one tp/syscalls program per syscall and side (0), or raw_tp on every syscall (1).
+// Group "syscalls" (0): the opens as stages of the core's open_enter and open_exit hooks (its dispatcher
+// runs them; listed like any program, they count as not attached where it cannot attach), the other
+// syscalls as one tp/syscalls program per syscall and side; or raw_tp on every syscall (1).
 // Group "modules": tp/syscalls for init_module and finit_module (0), or raw_tp (1).
 // Group "setup": tp/cgroup and tp/sched (0), or tp_btf, which needs no tracefs (1).
-constexpr std::array programs
-{
-#if defined(__x86_64__)
-    bpf_program("open_enter", "syscalls", 0), // open(2) exists on x86-64 only
-        bpf_program("open_exit", "syscalls", 0),
-#endif
-        bpf_program("openat_enter", "syscalls", 0), bpf_program("openat_exit", "syscalls", 0),
-        bpf_program("openat2_enter", "syscalls", 0), bpf_program("openat2_exit", "syscalls", 0),
-        bpf_program("mount_enter", "syscalls", 0), bpf_program("mount_exit", "syscalls", 0),
-        bpf_program("fsopen_enter", "syscalls", 0), bpf_program("fsopen_exit", "syscalls", 0),
-        bpf_program("chroot_enter", "syscalls", 0), bpf_program("chroot_exit", "syscalls", 0),
-        bpf_program("pivot_root_enter", "syscalls", 0), bpf_program("pivot_root_exit", "syscalls", 0),
-        bpf_program("setns_enter", "syscalls", 0), bpf_program("setns_exit", "syscalls", 0),
-        bpf_program("unshare_enter", "syscalls", 0), bpf_program("unshare_exit", "syscalls", 0),
-        bpf_program("bpf_enter", "syscalls", 0), bpf_program("bpf_exit", "syscalls", 0),
-        bpf_program("sys_enter_raw", "syscalls", 1), bpf_program("sys_exit_raw", "syscalls", 1),
-        // Kernels built without loadable modules have no module syscall tracepoints, though the calls
-        // exist (and fail): a group of its own, so that they do not push the other syscalls to raw_tp.
-        bpf_program("init_module_enter", "modules", 0), bpf_program("init_module_exit", "modules", 0),
-        bpf_program("finit_module_enter", "modules", 0), bpf_program("finit_module_exit", "modules", 0),
-        bpf_program("module_enter_raw", "modules", 1), bpf_program("cgroup_mkdir_tp", "setup", 0),
-        bpf_program("exec_tp", "setup", 0), bpf_program("cgroup_mkdir_btf", "setup", 1),
-        bpf_program("exec_btf", "setup", 1),
+constexpr std::array programs{
+    bpf_program("escape_open_enter", "syscalls", 0),
+    bpf_program("escape_open_exit", "syscalls", 0),
+    bpf_program("mount_enter", "syscalls", 0),
+    bpf_program("mount_exit", "syscalls", 0),
+    bpf_program("fsopen_enter", "syscalls", 0),
+    bpf_program("fsopen_exit", "syscalls", 0),
+    bpf_program("chroot_enter", "syscalls", 0),
+    bpf_program("chroot_exit", "syscalls", 0),
+    bpf_program("pivot_root_enter", "syscalls", 0),
+    bpf_program("pivot_root_exit", "syscalls", 0),
+    bpf_program("setns_enter", "syscalls", 0),
+    bpf_program("setns_exit", "syscalls", 0),
+    bpf_program("unshare_enter", "syscalls", 0),
+    bpf_program("unshare_exit", "syscalls", 0),
+    bpf_program("bpf_enter", "syscalls", 0),
+    bpf_program("bpf_exit", "syscalls", 0),
+    bpf_program("sys_enter_raw", "syscalls", 1),
+    bpf_program("sys_exit_raw", "syscalls", 1),
+    // Kernels built without loadable modules have no module syscall tracepoints, though the calls
+    // exist (and fail): a group of its own, so that they do not push the other syscalls to raw_tp.
+    bpf_program("init_module_enter", "modules", 0),
+    bpf_program("init_module_exit", "modules", 0),
+    bpf_program("finit_module_enter", "modules", 0),
+    bpf_program("finit_module_exit", "modules", 0),
+    bpf_program("module_enter_raw", "modules", 1),
+    bpf_program("cgroup_mkdir_tp", "setup", 0),
+    bpf_program("exec_tp", "setup", 0),
+    bpf_program("cgroup_mkdir_btf", "setup", 1),
+    bpf_program("exec_btf", "setup", 1),
 };
 
 constexpr std::array<const char *, 1> ring_buffers{"escape_events"};

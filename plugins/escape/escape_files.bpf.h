@@ -8,21 +8,28 @@
  *    a filesystem mounted somewhere unusual is still recognised.
  *  - of "/proc/<pid>/root[/...]": another process's root directory, sent from
  *    the entry.
- * Host processes leave at the first test, before any path is read.
+ *
+ * Both are stages of the core's open_enter and open_exit hooks (see
+ * vigil/bpf/dispatch.h): they get the call the core's dispatcher filled, and
+ * only for tasks that may be in a container (this object leaves
+ * vigil_watch_host false), so host processes never get here. The path and
+ * its first bytes come from the call, read from user memory once whichever
+ * plugin asks. The raw_tp fallback builds the same call and runs the same
+ * bodies (escape.bpf.c).
  */
 #ifndef VIGIL_ESCAPE_FILES_BPF_H
 #define VIGIL_ESCAPE_FILES_BPF_H
 
 #include "escape_common.bpf.h"
 #include "escape_pending.bpf.h"
+#include <vigil/bpf/dispatch.h>
 #include <vigil/bpf/strings.h>
 
-/* struct open_how of openat2() as user space lays it out: flags come first. */
-struct escape_open_how {
-	__u64 flags;
-	__u64 mode;
-	__u64 resolve;
-};
+/* The records name an open's syscall by the call's own number. */
+_Static_assert(ESCAPE_SYSCALL_OPEN == VIGIL_CALL_OPEN, "escape_syscall follows vigil_call_syscall");
+_Static_assert(ESCAPE_SYSCALL_OPENAT == VIGIL_CALL_OPENAT, "escape_syscall follows vigil_call_syscall");
+_Static_assert(ESCAPE_SYSCALL_OPENAT2 == VIGIL_CALL_OPENAT2, "escape_syscall follows vigil_call_syscall");
+_Static_assert(ESCAPE_PATH_SIZE <= VIGIL_CALL_PATH_SIZE, "the call's path holds a record's");
 
 /* A byte of a path buffer; the mask only tells the verifier the index is in bounds. */
 #define PATH_AT(path, index) ((path)[(index) & (ESCAPE_PATH_SIZE - 1)])
@@ -72,48 +79,72 @@ static __always_inline void send_root_open(__u16 syscall, __u64 flags, const str
 	vigil_submit_urgent(escape_events, record);
 }
 
-/* Whether the path at @user_path starts with "/proc/": 8 bytes read, not the whole path. */
-static __always_inline bool starts_with_proc(const char *user_path)
+/* Whether the call's path starts with "/proc/": its first bytes, not the whole path. */
+static __always_inline bool starts_with_proc(struct vigil_call *call)
 {
-	char head[8] = {};
+	const char *head = call->head;
 
-	bpf_probe_read_user(head, 6, user_path);
-	return head[0] == '/' && head[1] == 'p' && head[2] == 'r' && head[3] == 'o' && head[4] == 'c' && head[5] == '/';
+	/*
+	 * Tested, then read from call->head itself: clang would otherwise turn
+	 * "readable ? head : NULL" into a mask on the pointer, which the
+	 * verifier refuses.
+	 */
+	if (!vigil_call_head(call))
+		return false;
+	return head[0] == '/' && head[1] == 'p' && head[2] == 'r' && head[3] == 'o' && head[4] == 'c' &&
+	       head[5] == '/';
 }
 
-static __always_inline int on_open_enter(__u16 syscall, const char *user_path, __u64 flags)
+/*
+ * The call's path into @path (ESCAPE_PATH_SIZE bytes, zeroed), as a read of
+ * ESCAPE_PATH_SIZE bytes would leave it: a longer path cut to its first 127
+ * bytes and a NUL. Returns the bytes used, NUL included; 1 for an unreadable
+ * path.
+ */
+static __always_inline __u16 copy_call_path(char *path, struct vigil_call *call)
 {
+	long size = vigil_call_path(call);
+
+	if (size <= 0) {
+		/*
+		 * Nothing readable in the call's 256 bytes. The first 128 still
+		 * can be: a path with no NUL before an unmapped page past them.
+		 * Rare, and read only then.
+		 */
+		return read_user_path(path, ESCAPE_PATH_SIZE, (const char *)call->user_path);
+	}
+	__builtin_memcpy(path, call->path, ESCAPE_PATH_SIZE);
+	if (size >= ESCAPE_PATH_SIZE) {
+		path[ESCAPE_PATH_SIZE - 1] = '\0';
+		return ESCAPE_PATH_SIZE;
+	}
+	return (__u16)size;
+}
+
+/* The entry of an open, open_enter stage (or its raw_tp fallback). */
+static __always_inline void on_open_enter(struct vigil_call *call)
+{
+	__u16 syscall = call->syscall;
+	__u64 flags = call->open_flags;
 	struct pending_syscall *pending;
 	__u32 pid = 0;
 
-	if (!escape_watched())
-		return 0;
 	/*
 	 * Every open in every container passes here: one that neither writes
 	 * nor names /proc leaves before the path is read and the entry cleared.
 	 */
-	if ((flags & ESCAPE_OPEN_WRITE_ACCESS) == 0 && !starts_with_proc(user_path))
-		return 0;
+	if ((flags & ESCAPE_OPEN_WRITE_ACCESS) == 0 && !starts_with_proc(call))
+		return;
 	pending = new_pending(syscall);
 	if (!pending)
-		return 0;
-	pending->path_size = read_user_path(pending->path, sizeof(pending->path), user_path);
+		return;
+	pending->path_size = copy_call_path(pending->path, call);
 	if (is_proc_root_path(pending->path, &pid))
 		send_root_open(syscall, flags, pending, pid);
 	if ((flags & ESCAPE_OPEN_WRITE_ACCESS) == 0)
-		return 0;
+		return;
 	pending->flags = flags;
 	keep_pending(pending);
-	return 0;
-}
-
-static __always_inline int on_openat2_enter(const char *user_path, const struct escape_open_how *how)
-{
-	__u64 flags = 0;
-
-	if (bpf_probe_read_user(&flags, sizeof(flags), &how->flags) != 0)
-		return 0;
-	return on_open_enter(ESCAPE_SYSCALL_OPENAT2, user_path, flags);
 }
 
 #define NAME_IS(name, literal) vigil_bytes_equal((name), (literal), sizeof(literal))
@@ -165,20 +196,20 @@ static __always_inline __u32 control_file_named(const struct pending_syscall *pe
 	return ESCAPE_CONTROL_NONE;
 }
 
-/* The exit of an open of the kind @syscall. */
-static __always_inline int on_open_exit(__u16 syscall, long ret)
+/* The exit of an open, open_exit stage (or its raw_tp fallback). */
+static __always_inline void on_open_exit(struct vigil_call *call)
 {
+	__u16 syscall = call->syscall;
+	long ret = call->ret;
 	struct pending_syscall *pending;
 	struct escape_control_open *record;
 	__u32 control;
 	__u64 magic = 0;
 
-	/* Every open of the node ends here: the host's leave before the map lookup. */
-	if (!escape_watched())
-		return 0;
+	/* Every open in every container ends here: without a write-open pending, before any map lookup. */
 	pending = find_pending(syscall);
 	if (!pending)
-		return 0;
+		return;
 	char name[ESCAPE_NAME_SIZE] = {};
 	char parent[ESCAPE_NAME_SIZE] = {};
 	if (ret >= 0) {
@@ -215,7 +246,6 @@ static __always_inline int on_open_exit(__u16 syscall, long ret)
 	vigil_submit_urgent(escape_events, record);
 done:
 	forget_pending();
-	return 0;
 }
 
 #endif /* VIGIL_ESCAPE_FILES_BPF_H */

@@ -28,7 +28,10 @@ InjectionDetector::InjectionDetector(vigil::Host host, const vigil::Config &conf
 void InjectionDetector::configure_bpf(const vigil::BpfSetup &setup)
 {
     // The kernel side drops host processes early; user space still makes the exact call (on_event).
-    setup.set_constant(bpf_object_name, "containers_only", containers_only_);
+    // vigil_watch_host (a bool in vigil/bpf/dispatch.h) also tells the core's dispatcher whether the
+    // object's stages run for host tasks.
+    const bool watch_host = !containers_only_;
+    setup.set_constant(bpf_object_name, "vigil_watch_host", watch_host);
 }
 
 void InjectionDetector::on_event(const vigil::Event &event)

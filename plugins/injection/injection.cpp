@@ -32,20 +32,23 @@ constexpr std::array config_keys{
                "Rule ids to switch off, such as \"injection.ld_preload_env\"."),
 };
 
-// Group "syscalls": one tp/syscalls program per syscall (0), or raw_tp on every syscall (1).
+// Group "syscalls" (0): the opens and execs as stages of the core's open_enter, execve_enter and
+// execve_exit hooks (its dispatcher runs them; listed like any program, they count as not attached
+// where it cannot attach), ptrace and process_vm_writev as one tp/syscalls program per syscall and
+// side; or raw_tp on every syscall (1).
 // Group "exec": tp/sched (0), or tp_btf, which needs no tracefs (1).
-constexpr std::array programs
-{
-    bpf_program("ptrace_enter", "syscalls", 0), bpf_program("ptrace_exit", "syscalls", 0),
-        bpf_program("vm_writev_enter", "syscalls", 0), bpf_program("vm_writev_exit", "syscalls", 0),
-#if defined(__x86_64__)
-        bpf_program("open_enter", "syscalls", 0), // open(2) exists on x86-64 only
-#endif
-        bpf_program("openat_enter", "syscalls", 0), bpf_program("openat2_enter", "syscalls", 0),
-        bpf_program("execve_enter", "syscalls", 0), bpf_program("execve_exit", "syscalls", 0),
-        bpf_program("execveat_enter", "syscalls", 0), bpf_program("execveat_exit", "syscalls", 0),
-        bpf_program("sys_enter_raw", "syscalls", 1), bpf_program("sys_exit_raw", "syscalls", 1),
-        bpf_program("exec_tp", "exec", 0), bpf_program("exec_btf", "exec", 1),
+constexpr std::array programs{
+    bpf_program("ptrace_enter", "syscalls", 0),
+    bpf_program("ptrace_exit", "syscalls", 0),
+    bpf_program("vm_writev_enter", "syscalls", 0),
+    bpf_program("vm_writev_exit", "syscalls", 0),
+    bpf_program("injection_open_enter", "syscalls", 0),
+    bpf_program("injection_execve_enter", "syscalls", 0),
+    bpf_program("injection_execve_exit", "syscalls", 0),
+    bpf_program("sys_enter_raw", "syscalls", 1),
+    bpf_program("sys_exit_raw", "syscalls", 1),
+    bpf_program("exec_tp", "exec", 0),
+    bpf_program("exec_btf", "exec", 1),
 };
 
 constexpr std::array<const char *, 1> ring_buffers{"injection_events"};

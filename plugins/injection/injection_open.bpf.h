@@ -4,9 +4,12 @@
  * /proc/<pid>/task/<tid>/mem) or of /etc/ld.so.preload.
  *
  * openat is among the hottest syscalls, so this runs at entry only (an exit
- * program would cost every open) and leaves at the first test for nearly all
+ * stage would cost every open) and leaves at the first test for nearly all
  * of them: opens that do not ask for write access never read their path.
- * Shared by the tp/syscalls programs and the raw_tp fallback.
+ * It is a stage of the core's open_enter hook (vigil/bpf/dispatch.h): the
+ * call comes filled by the dispatcher, for the tasks injection watches, and
+ * the path is read from user memory once per call whichever plugin asks.
+ * Shared by the stage and the raw_tp fallback, which builds the same call.
  */
 #ifndef VIGIL_INJECTION_OPEN_BPF_H
 #define VIGIL_INJECTION_OPEN_BPF_H
@@ -17,12 +20,11 @@
 /* O_WRONLY | O_RDWR: the same on every architecture vigil builds for. */
 #define INJECTION_OPEN_WRITE_ACCESS 3
 
-/* struct open_how of openat2() as user space lays it out: flags come first. */
-struct injection_open_how {
-	__u64 flags;
-	__u64 mode;
-	__u64 resolve;
-};
+/* The records name an open's syscall by the call's own number. */
+_Static_assert(INJECTION_SYSCALL_OPEN == VIGIL_CALL_OPEN, "injection_open_syscall follows vigil_call_syscall");
+_Static_assert(INJECTION_SYSCALL_OPENAT == VIGIL_CALL_OPENAT, "injection_open_syscall follows vigil_call_syscall");
+_Static_assert(INJECTION_SYSCALL_OPENAT2 == VIGIL_CALL_OPENAT2, "injection_open_syscall follows vigil_call_syscall");
+_Static_assert(INJECTION_OPEN_PATH_SIZE <= VIGIL_CALL_PATH_SIZE, "the call's path holds a record's");
 
 /*
  * A byte of the path buffer. Real indexes stay below 40 (the longest path
@@ -77,50 +79,37 @@ static __always_inline bool open_path_watched(const char *path)
 	return pid != vigil_task_ns_tgid(vigil_current_task());
 }
 
-/* A write-open: sends it if its path is one of ours. */
-static __always_inline int check_write_open(__u16 syscall, const char *user_path, __u64 flags)
+/* An open's entry, open_enter stage (or its raw_tp fallback): sends it if it writes a path of ours. */
+static __always_inline void on_open(struct vigil_call *call)
 {
-	char path[INJECTION_OPEN_PATH_SIZE] = {}; /* zeroed: the whole buffer goes to user space */
 	struct injection_open *record;
 	long size;
 
-	if (!injection_watched())
-		return 0;
-	/* Paths longer than the buffer cannot be one of ours; an unreadable one is a known gap. */
-	size = bpf_probe_read_user_str(path, sizeof(path), user_path);
-	if (size <= 0 || size >= (long)sizeof(path))
-		return 0;
-	if (!open_path_watched(path))
-		return 0;
+	/* Nearly every open leaves here, before any path is read. */
+	if ((call->open_flags & INJECTION_OPEN_WRITE_ACCESS) == 0)
+		return;
+	/*
+	 * Paths longer than a record's cannot be one of ours; an unreadable one
+	 * is a known gap. Below INJECTION_OPEN_PATH_SIZE bytes, the call's path
+	 * holds what a read into a record-sized buffer would: the path, its NUL,
+	 * zeros.
+	 */
+	size = vigil_call_path(call);
+	if (size <= 0 || size >= INJECTION_OPEN_PATH_SIZE)
+		return;
+	if (!open_path_watched(call->path))
+		return;
 
 	record = vigil_reserve(injection_events, sizeof(*record), INJECTION_KIND_OPEN);
 	if (!record)
-		return 0;
+		return;
 	vigil_fill_header(&record->header, sizeof(*record), INJECTION_KIND_OPEN, INJECTION_RECORD_VERSION);
-	record->flags = flags;
-	record->syscall = syscall;
+	record->flags = call->open_flags;
+	record->syscall = call->syscall;
 	record->path_size = (__u16)size;
 	record->reserved = 0;
-	__builtin_memcpy(record->path, path, sizeof(record->path));
+	__builtin_memcpy(record->path, call->path, sizeof(record->path));
 	vigil_submit_urgent(injection_events, record);
-	return 0;
-}
-
-static __always_inline int on_open(__u16 syscall, const char *user_path, __u64 flags)
-{
-	/* Nearly every open leaves here, before any path is read. */
-	if ((flags & INJECTION_OPEN_WRITE_ACCESS) == 0)
-		return 0;
-	return check_write_open(syscall, user_path, flags);
-}
-
-static __always_inline int on_openat2(const char *user_path, const struct injection_open_how *how)
-{
-	__u64 flags = 0;
-
-	if (bpf_probe_read_user(&flags, sizeof(flags), &how->flags) != 0)
-		return 0;
-	return on_open(INJECTION_SYSCALL_OPENAT2, user_path, flags);
 }
 
 #endif /* VIGIL_INJECTION_OPEN_BPF_H */

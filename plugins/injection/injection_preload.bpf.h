@@ -99,8 +99,12 @@ static __always_inline bool preload_found(struct pending_preload *preload)
 	return preload->seen > 1 || (preload->seen == 1 && preload->size > 1);
 }
 
-/* At the exec's entry: keeps the value of LD_PRELOAD in @envp, if any, for sched_process_exec. */
-static __always_inline int on_exec_enter(const char *const *envp)
+/*
+ * At the exec's entry, execve_enter stage (or its raw_tp fallback), for a
+ * watched task: keeps the value of LD_PRELOAD in @envp, if any, for
+ * sched_process_exec.
+ */
+static __always_inline void on_exec_enter(const char *const *envp)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct pending_preload *preload;
@@ -108,7 +112,7 @@ static __always_inline int on_exec_enter(const char *const *envp)
 	__u32 zero = 0;
 
 	preload = bpf_map_lookup_elem(&preload_scratch, &zero);
-	if (!preload || !envp || !injection_watched())
+	if (!preload || !envp)
 		goto nothing;
 	preload->seen = 0;
 	preload->unreadable = 0;
@@ -135,28 +139,29 @@ static __always_inline int on_exec_enter(const char *const *envp)
 	if (preload->unreadable > 0) {
 		preload->flags |= PENDING_PRELOAD_RESCAN;
 		bpf_map_update_elem(&pending_preloads, &tgid, preload, BPF_ANY);
-		return 0;
+		return;
 	}
 	if (preload_found(preload)) {
 		bpf_map_update_elem(&pending_preloads, &tgid, preload, BPF_ANY);
-		return 0;
+		return;
 	}
 nothing:
 	/* Nothing to report for this exec: drop what an earlier, unfinished one may have left. */
 	bpf_map_delete_elem(&pending_preloads, &tgid);
-	return 0;
 }
 
-/* The exit of execve/execveat: a failed exec's LD_PRELOAD must not be reported with a later one. */
-static __always_inline int on_exec_exit(long ret)
+/*
+ * The exit of execve/execveat, execve_exit stage (or its raw_tp fallback): a
+ * failed exec's LD_PRELOAD must not be reported with a later one.
+ */
+static __always_inline void on_exec_exit(long ret)
 {
 	__u32 tgid;
 
 	if (ret >= 0)
-		return 0;
+		return;
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	bpf_map_delete_elem(&pending_preloads, &tgid);
-	return 0;
 }
 
 /*

@@ -58,6 +58,31 @@ TEST_CASE("the BPF programs: every syscall job has a raw_tp fallback")
     CHECK(groups_with_fallback == groups);
 }
 
+TEST_CASE("the opens are stages of the core's open hooks, in the syscalls group")
+{
+    FakeHost host(ESCAPE_PLUGIN_PATH);
+    auto objects = host.bpf_objects();
+    REQUIRE(objects.size() == 1);
+    const std::string_view elf(static_cast<const char *>(objects[0]->elf), objects[0]->elf_size);
+    std::set<std::string> stages;
+    std::set<std::string> names;
+    for (const auto *program : FakeHost::programs(*objects[0])) {
+        names.insert(program->name);
+        if (std::string_view(program->name).starts_with("escape_open_")) {
+            CHECK(std::string_view(program->group) == "syscalls");
+            CHECK(program->preference == 0);
+            stages.insert(program->name);
+        }
+    }
+    CHECK(stages == std::set<std::string>{"escape_open_enter", "escape_open_exit"});
+    CHECK(elf.find("tp/vigil/open_enter") != std::string_view::npos);
+    CHECK(elf.find("tp/vigil/open_exit") != std::string_view::npos);
+    // The fallback keeps its names: the sensor's log and the integration tests use them.
+    CHECK(names.count("sys_enter_raw") == 1);
+    CHECK(names.count("sys_exit_raw") == 1);
+    CHECK(names.count("openat_enter") == 0);
+}
+
 TEST_CASE("the options and their defaults")
 {
     FakeHost host(ESCAPE_PLUGIN_PATH);

@@ -101,20 +101,14 @@ TEST_CASE("one BPF object: its ring, its programs and their fallback groups")
         {"ptrace_exit", "syscalls", 0},
         {"vm_writev_enter", "syscalls", 0},
         {"vm_writev_exit", "syscalls", 0},
-        {"openat_enter", "syscalls", 0},
-        {"openat2_enter", "syscalls", 0},
-        {"execve_enter", "syscalls", 0},
-        {"execve_exit", "syscalls", 0},
-        {"execveat_enter", "syscalls", 0},
-        {"execveat_exit", "syscalls", 0},
+        {"injection_open_enter", "syscalls", 0}, // stages of the core's open and execve hooks
+        {"injection_execve_enter", "syscalls", 0},
+        {"injection_execve_exit", "syscalls", 0},
         {"sys_enter_raw", "syscalls", 1},
         {"sys_exit_raw", "syscalls", 1},
         {"exec_tp", "exec", 0},
         {"exec_btf", "exec", 1},
     };
-#if defined(__x86_64__)
-    expected.push_back({"open_enter", "syscalls", 0});
-#endif
     auto programs = FakeHost::programs(object);
     CHECK(programs.size() == expected.size());
     const std::string_view elf(static_cast<const char *>(object.elf), object.elf_size);
@@ -131,24 +125,34 @@ TEST_CASE("one BPF object: its ring, its programs and their fallback groups")
     }
 }
 
-TEST_CASE("configure_bpf passes containers_only to the kernel side")
+TEST_CASE("configure_bpf passes containers_only to the kernel side, as vigil_watch_host")
 {
-    SUBCASE("off by default")
+    SUBCASE("off by default: host tasks are watched")
     {
         Sensor sensor;
         sensor.start();
         REQUIRE(sensor.host.configure_bpf() == 0);
-        CHECK(sensor.host.constant<bool>("injection", "containers_only") == false);
+        CHECK(sensor.host.constant<bool>("injection", "vigil_watch_host") == true);
     }
-    SUBCASE("on when configured")
+    SUBCASE("on when configured: containers only")
     {
         Sensor sensor;
         sensor.host.set_option("containers_only", true);
         sensor.start();
         REQUIRE(sensor.host.configure_bpf() == 0);
-        CHECK(sensor.host.constant<bool>("injection", "containers_only") == true);
+        CHECK(sensor.host.constant<bool>("injection", "vigil_watch_host") == false);
         CHECK(sensor.host.problems().empty());
     }
+}
+
+TEST_CASE("the kernel side has the constants configure_bpf sets")
+{
+    FakeHost host(INJECTION_PLUGIN_PATH);
+    auto objects = host.bpf_objects();
+    REQUIRE(objects.size() == 1);
+    const std::string_view elf(static_cast<const char *>(objects[0]->elf), objects[0]->elf_size);
+    CHECK(elf.find("vigil_watch_host") != std::string_view::npos);
+    CHECK(elf.find("containers_only") == std::string_view::npos);
 }
 
 TEST_CASE("an unknown rule in disabled_rules refuses the configuration")
