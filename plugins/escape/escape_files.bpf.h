@@ -84,11 +84,6 @@ static __always_inline bool starts_with_proc(struct vigil_call *call)
 {
 	const char *head = call->head;
 
-	/*
-	 * Tested, then read from call->head itself: clang would otherwise turn
-	 * "readable ? head : NULL" into a mask on the pointer, which the
-	 * verifier refuses.
-	 */
 	if (!vigil_call_head(call))
 		return false;
 	return head[0] == '/' && head[1] == 'p' && head[2] == 'r' && head[3] == 'o' && head[4] == 'c' &&
