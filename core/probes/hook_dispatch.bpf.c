@@ -4,9 +4,9 @@
  * whatever the number of detectors that care (bpf/dispatch.h explains the
  * design, hook_dispatch.cpp the user-space side).
  *
- * Each program does the common work once and cheaply: the sensor's own calls
- * leave first, then the task's scope (may be in a container, or host) picks
- * a chain; an empty chain leaves before anything is copied. Otherwise the
+ * Each program does the common work once and cheaply: the task's scope (may
+ * be in a container, or host) picks a chain; an empty chain, or the sensor's
+ * own call, leaves before anything is copied. Otherwise the
  * arguments go into the per-CPU struct vigil_call and the chain's first stage
  * is tail-called; each stage tail-calls the next. Nothing here reads user
  * memory except openat2's flags: the path and the address are read by the
@@ -29,7 +29,11 @@ struct {
 	__type(value, __u32);
 } vigil_chain_lengths SEC(".maps");
 
-/* The call to fill for @hook, or NULL when no stage wants this task. */
+/*
+ * The call to fill for @hook, or NULL when no stage wants this task. The
+ * cheapest test that can end it comes first: most calls of a node are host
+ * tasks' on a hook whose host chain is empty (the exits of opens, say).
+ */
 static __always_inline struct vigil_call *begin(__u32 hook, __u16 syscall)
 {
 	struct vigil_call *call;
@@ -37,12 +41,10 @@ static __always_inline struct vigil_call *begin(__u32 hook, __u16 syscall)
 	__u32 chain;
 	__u32 *length;
 
-	if (vigil_is_sensor())
-		return NULL;
 	in_container = vigil_maybe_in_container();
 	chain = hook * VIGIL_SCOPE_COUNT + (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
 	length = bpf_map_lookup_elem(&vigil_chain_lengths, &chain);
-	if (!length || *length == 0)
+	if (!length || *length == 0 || vigil_is_sensor())
 		return NULL;
 	call = vigil_reset_call(hook, syscall, in_container);
 	if (call)
