@@ -1,46 +1,77 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""What the sensor adds to a syscall its detectors filter out in the kernel.
+"""What the sensor adds to the hot syscalls it watches.
 
-A loop of one syscall is timed under three configurations, alternated run
-after run because absolute times on a shared VM drift by tens of percent:
+Loops of one syscall (or one fork+exec) are timed under three configurations,
+alternated round by round because absolute times on a shared VM drift by tens
+of percent (the order of the three turns round by round):
   none     no sensor
-  empty    a sensor whose only programs are empty ones on sys_enter_openat and
-           sys_enter_connect (the floor of attaching anything there)
-  vigil    the sensor with every detector of the default plugin directory:
-           each one's programs run and drop the call in the kernel
+  empty    a sensor whose only programs are empty ones, one on each tracepoint
+           the core's dispatcher uses (bench/empty_probe_plugin): the floor of
+           attaching anything there. The core's own process-lifecycle
+           programs (exec, fork, exit) run too, as in every sensor.
+  vigil    the sensor with every detector of the default plugin directory
 The loops:
   openat   bench/openat_loop: openat()+close() of a read-only file
   connect  bench/connect_loop: connect() of a UDP socket to 127.0.0.1:9
+  execve   bench/execve_loop: fork()+execve()+waitpid() of a static program
+           that exits at once
 And where they run:
   host       a host process: the container-only filters stop at the namespace check
-  container  inside a runc container in the kubelet's cgroup layout: every
+  container  inside one runc container in the kubelet's cgroup layout: every
              filter reads the path or address before dropping it
-Printed: ns per iteration per run, medians, and the ratios vigil/empty and
-empty/none. The target (PERFORMANCE.md): vigil at most 1.3x the empty floor.
 
-Usage: sudo bench/syscall_overhead.py [--syscall openat|connect] [--where host|container]
-                                      [--rounds 5] [--iterations 1000000]
+Printed per loop and place: the medians (and minima) of none, empty and
+vigil in ns per iteration; what vigil and the empty floor add over none; and
+the ratio added(vigil) / added(empty), by medians and by minima, against the
+target of at most 1.5x.
+
+Then, from the kernel's own statistics: in every empty and vigil round, once
+the timed runs are done, kernel.bpf_stats_enabled is set to 1 (and put back
+afterwards, also on an error or Ctrl-C) and each loop runs once more between
+two reads of run_cnt and run_time_ns of every BPF program the sensor holds.
+Printed: each program that ran (runs per iteration, ns per run, ns per
+iteration) and their sum per iteration. Those figures move far less from run
+to run than wall-clock times, but include two clock reads per program run
+(the price of the statistics, which is why the timed runs go without them).
+Programs reached by a tail call are counted in their caller's time.
+
+Usage: sudo bench/syscall_overhead.py [--syscall all|openat,connect,execve]
+                                      [--where both|host|container] [--rounds 5]
+                                      [--iterations 1000000] [--exec-iterations 2000]
+                                      [--no-bpf-stats]
 """
 
 import argparse
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
-from bench_support import Sensor, build_dir, median
+from bench_support import (BPF_STATS_SYSCTL, ProgramStatistics, Sensor, bpf_programs, bpf_stats_enabled,
+                           build_dir, load_average, median, plugin_names)
 from containers import Bind, Container, Rootfs
 
-LOOPS = {"openat": "openat_loop", "connect": "connect_loop"}
+# loop name -> (program, what one iteration is)
+LOOPS = {
+    "openat": ("openat_loop", "open+close"),
+    "connect": ("connect_loop", "connect"),
+    "execve": ("execve_loop", "fork+exec+wait"),
+}
+PLACES = ("host", "container")
+CONFIGURATIONS = ("none", "empty", "vigil")
+TARGET = 1.5  # added(vigil) / added(empty), PERFORMANCE.md
+# A program that runs less than this often per iteration is another process's (runc, the shell...).
+LISTED_RUNS_PER_ITERATION = 0.05
 
 
 class HostRunner:
-    def __init__(self, build: Path, loop: str):
-        self.program = build / "bench" / loop
+    def __init__(self, build: Path):
+        self.bench = build / "bench"
 
-    def time(self, iterations: int) -> float:
-        output = subprocess.run([str(self.program), str(iterations)], check=True, capture_output=True,
+    def time(self, program: str, iterations: int) -> float:
+        output = subprocess.run([str(self.bench / program), str(iterations)], check=True, capture_output=True,
                                 text=True).stdout
         return float(output)
 
@@ -49,69 +80,232 @@ class HostRunner:
 
 
 class ContainerRunner:
-    """The loop, statically linked, run by `runc exec` in one idle container."""
+    """The loops, statically linked, run by `runc exec` in one idle container."""
 
-    def __init__(self, build: Path, loop: str, work: Path):
-        self.loop = loop
+    def __init__(self, build: Path, work: Path):
         rootfs = Rootfs.build(work / "rootfs")
         self.container = Container(rootfs, work / "containers", readonly_rootfs=True,
                                    binds=[Bind(str(build / "bench"), "/bench")])
         self.container.run()
 
-    def time(self, iterations: int) -> float:
-        completed = self.container.exec([f"/bench/{self.loop}", str(iterations)], timeout=600)
+    def time(self, program: str, iterations: int) -> float:
+        completed = self.container.exec([f"/bench/{program}", str(iterations)], timeout=600)
         if completed.returncode != 0:
-            raise RuntimeError(f"{self.loop} failed in the container: {completed.stderr}")
+            raise RuntimeError(f"{program} failed in the container: {completed.stderr}")
         return float(completed.stdout)
 
     def close(self):
         self.container.delete()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--syscall", choices=sorted(LOOPS), default="openat")
-    parser.add_argument("--where", choices=("host", "container"), default="host")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--iterations", type=int, default=1_000_000)
-    arguments = parser.parse_args()
-    build = build_dir()
-    work = Path(tempfile.mkdtemp(prefix="vigil-overhead-"))
-    empty_plugins = work / "empty-plugins"
-    empty_plugins.mkdir(mode=0o755)
-    shutil.copy(build / "bench" / "plugins" / "empty_probe.so", empty_plugins)
+def parse_loops(text: str) -> list:
+    if text == "all":
+        return list(LOOPS)
+    loops = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in loops if name not in LOOPS]
+    if unknown or not loops:
+        raise argparse.ArgumentTypeError(f"unknown loop {', '.join(unknown)}: pick from all, {', '.join(LOOPS)}")
+    return loops
 
-    loop = LOOPS[arguments.syscall]
-    if arguments.where == "host":
-        runner = HostRunner(build, loop)
-    else:
-        runner = ContainerRunner(build, loop, work)
-    quiet = {"sensor": {"log_level": "info"}, "outputs": {"jsonl": {"enabled": False}}}
-    figures = {"none": [], "empty": [], "vigil": []}
-    try:
-        for round_number in range(arguments.rounds):
-            for name in ("none", "empty", "vigil"):
+
+def ratio(added, floor) -> str:
+    if floor <= 0:
+        return "n/a (the empty floor is not above none)"
+    return f"{added / floor:.2f}x"
+
+
+def verdict(added, floor) -> str:
+    if floor <= 0:
+        return "n/a"
+    return "met" if added / floor <= TARGET else "missed"
+
+
+class Benchmark:
+    def __init__(self, arguments, build: Path, work: Path):
+        self.arguments = arguments
+        self.build = build
+        self.work = work
+        self.cases = [(loop, place) for loop in arguments.syscall for place in arguments.where]
+        # (configuration, loop, place) -> ns per iteration, one per round
+        self.times = {(name, *case): [] for name in CONFIGURATIONS for case in self.cases}
+        # (configuration, loop, place) -> one dict per round: program label -> (runs, run_time_ns, iterations)
+        self.programs = {(name, *case): [] for name in ("empty", "vigil") for case in self.cases}
+        self.runners = {}
+
+    def iterations(self, loop: str) -> int:
+        return self.arguments.exec_iterations if loop == "execve" else self.arguments.iterations
+
+    def run(self):
+        self.runners["host"] = HostRunner(self.build)
+        if "container" in self.arguments.where:
+            self.runners["container"] = ContainerRunner(self.build, self.work)
+        empty_plugins = self.work / "empty-plugins"
+        empty_plugins.mkdir(mode=0o755)
+        shutil.copy(self.build / "bench" / "plugins" / "empty_probe.so", empty_plugins)
+        quiet = {"sensor": {"log_level": "info"}, "outputs": {"jsonl": {"enabled": False}}}
+        for round_number in range(self.arguments.rounds):
+            shift = round_number % len(CONFIGURATIONS)
+            order = CONFIGURATIONS[shift:] + CONFIGURATIONS[:shift]
+            for name in order:
                 sensor = None
                 if name == "empty":
-                    sensor = Sensor(build, work / f"{name}-{round_number}", quiet, plugin_dir=empty_plugins)
+                    sensor = Sensor(self.build, self.work / f"{name}-{round_number}", quiet, plugin_dir=empty_plugins)
                 elif name == "vigil":
-                    sensor = Sensor(build, work / f"{name}-{round_number}", quiet)
+                    sensor = Sensor(self.build, self.work / f"{name}-{round_number}", quiet)
                 if sensor:
                     sensor.start()
+                    time.sleep(self.arguments.settle)
                 try:
-                    figures[name].append(runner.time(arguments.iterations))
+                    for loop, place in self.cases:
+                        program = LOOPS[loop][0]
+                        self.times[(name, loop, place)].append(
+                            self.runners[place].time(program, self.iterations(loop)))
+                    if sensor and self.arguments.bpf_stats:
+                        self.measure_programs(name, sensor)
                 finally:
                     if sensor:
                         sensor.stop()
-            print(f"round {round_number + 1}: " +
-                  ", ".join(f"{name} {values[-1]:.0f} ns" for name, values in figures.items()))
+            print(f"round {round_number + 1} ({', '.join(order)}; load {load_average()}): " + "; ".join(
+                f"{loop} {place} " + "/".join(f"{self.times[(name, loop, place)][-1]:.0f}" for name in CONFIGURATIONS)
+                for loop, place in self.cases) + " ns (none/empty/vigil)", flush=True)
+
+    def measure_programs(self, name: str, sensor: Sensor):
+        plugins = plugin_names(Path(sensor.config["sensor"]["plugin_dir"]))
+        with ProgramStatistics(sensor.process.pid, plugins) as statistics, bpf_stats_enabled():
+            for loop, place in self.cases:
+                iterations = self.iterations(loop)
+                before = statistics.snapshot()
+                self.runners[place].time(LOOPS[loop][0], iterations)
+                after = statistics.snapshot()
+                self.programs[(name, loop, place)].append({
+                    statistics.label(prog_id): (runs, run_time, iterations)
+                    for prog_id, (runs, run_time) in ProgramStatistics.delta(before, after).items()
+                })
+
+    def close(self):
+        for runner in self.runners.values():
+            runner.close()
+
+    # -- the report ------------------------------------------------------------------
+
+    def report(self):
+        summary = []
+        for loop, place in self.cases:
+            unit = LOOPS[loop][1]
+            medians = {name: median(self.times[(name, loop, place)]) for name in CONFIGURATIONS}
+            minima = {name: min(self.times[(name, loop, place)]) for name in CONFIGURATIONS}
+            added_vigil, added_empty = medians["vigil"] - medians["none"], medians["empty"] - medians["none"]
+            min_vigil, min_empty = minima["vigil"] - minima["none"], minima["empty"] - minima["none"]
+            print()
+            print(f"== {loop} ({unit}) from a {place} process: {self.iterations(loop)} iterations, "
+                  f"{self.arguments.rounds} rounds")
+            print("  ns per " + unit + ": median none {none:.0f}, empty {empty:.0f}, vigil {vigil:.0f}".format(
+                **medians) + "; minimum none {none:.0f}, empty {empty:.0f}, vigil {vigil:.0f}".format(**minima))
+            print(f"  added over none (medians): vigil {added_vigil:+.0f} ns, empty program {added_empty:+.0f} ns")
+            print(f"  added(vigil) / added(empty): {ratio(added_vigil, added_empty)} by medians "
+                  f"(target at most {TARGET}x: {verdict(added_vigil, added_empty)}), "
+                  f"{ratio(min_vigil, min_empty)} by minima")
+            bpf = {}
+            for name in ("empty", "vigil"):
+                rounds = self.programs[(name, loop, place)]
+                if rounds:
+                    bpf[name] = self.print_programs(name, rounds, unit)
+            summary.append((loop, place, medians, added_vigil, added_empty, min_vigil, min_empty, bpf))
+        self.print_summary(summary)
+
+    @staticmethod
+    def print_programs(name: str, rounds: list, unit: str) -> float:
+        """Per-program medians over the rounds; returns the median sum of ns per iteration."""
+        labels = sorted({label for per_round in rounds for label in per_round})
+        rows = []
+        for label in labels:
+            runs = median([r[label][0] / r[label][2] if label in r else 0.0 for r in rounds])
+            per_run = median([r[label][1] / r[label][0] for r in rounds if label in r])
+            per_iteration = median([r[label][1] / r[label][2] if label in r else 0.0 for r in rounds])
+            rows.append((per_iteration, label, runs, per_run))
+        totals = [sum(time_ns / iterations for _, time_ns, iterations in r.values()) for r in rounds]
+        total = median(totals)
+        print(f"  {name}'s programs (kernel BPF stats, median of {len(rounds)} rounds): "
+              f"{total:.0f} ns per {unit} (rounds: {', '.join(f'{t:.0f}' for t in totals)})")
+        listed = [row for row in sorted(rows, reverse=True) if row[2] >= LISTED_RUNS_PER_ITERATION]
+        for per_iteration, label, runs, per_run in listed:
+            print(f"    {label:<40} {runs:8.3f} runs per {unit}, {per_run:6.0f} ns per run, "
+                  f"{per_iteration:6.1f} ns per {unit}")
+        rest = [row for row in rows if row[2] < LISTED_RUNS_PER_ITERATION]
+        if rest:
+            print(f"    ({len(rest)} more programs ran less than {LISTED_RUNS_PER_ITERATION} times per {unit}, "
+                  f"{sum(row[0] for row in rest):.1f} ns per {unit} together)")
+        return total
+
+    def print_summary(self, summary):
+        print()
+        print(f"Summary ({self.arguments.rounds} rounds; ns per iteration; target added(vigil)/added(empty) "
+              f"at most {TARGET}x; load at the end {load_average()})")
+        if self.arguments.bpf_stats:
+            print("bpf empty / bpf vigil: the programs' run time per iteration (kernel statistics, medians); "
+                  "bpf ratio = bpf vigil / bpf empty, the steady counterpart of the wall-clock ratio, without the "
+                  "tracepoint's own cost per attached program")
+        header = (f"{'loop':<8} {'where':<10} {'none':>8} {'empty':>8} {'vigil':>8} {'+empty':>7} {'+vigil':>7} "
+                  f"{'ratio':>7} {'by min':>7}")
+        if self.arguments.bpf_stats:
+            header += f" {'bpf empty':>10} {'bpf vigil':>10} {'bpf ratio':>9}"
+        print(header)
+        for loop, place, medians, added_vigil, added_empty, min_vigil, min_empty, bpf in summary:
+            line = (f"{loop:<8} {place:<10} {medians['none']:8.0f} {medians['empty']:8.0f} {medians['vigil']:8.0f} "
+                    f"{added_empty:+7.0f} {added_vigil:+7.0f} "
+                    f"{(added_vigil / added_empty if added_empty > 0 else float('nan')):6.2f}x "
+                    f"{(min_vigil / min_empty if min_empty > 0 else float('nan')):6.2f}x")
+            if self.arguments.bpf_stats:
+                empty, vigil = bpf.get("empty", float("nan")), bpf.get("vigil", float("nan"))
+                line += f" {empty:10.0f} {vigil:10.0f} {vigil / empty if empty > 0 else float('nan'):8.2f}x"
+            print(line)
+
+
+def check_node_is_quiet():
+    """BPF programs already on the node (another sensor, a test run) slow every
+    configuration alike and make the ratios look better than they are; BPF
+    statistics already on add two clock reads to every program run."""
+    if BPF_STATS_SYSCTL.read_text().strip() != "0":
+        print("warning: kernel.bpf_stats_enabled is already 1 (someone else's): every timed run pays the "
+              "statistics' clock reads, vigil's many programs more than the empty floor's")
+    try:
+        others = bpf_programs()
+    except (OSError, subprocess.CalledProcessError):
+        return
+    if others:
+        holders = sorted({f"{entry.get('comm')}[{entry.get('pid')}]" for program in others.values()
+                          for entry in program.get("pids", [])})
+        print(f"warning: {len(others)} BPF programs were already loaded before the benchmark "
+              f"(held by {', '.join(holders) or 'no process'}); they run in every configuration")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--syscall", type=parse_loops, default=list(LOOPS),
+                        help="loops to time, comma-separated: openat, connect, execve, or all (the default)")
+    parser.add_argument("--where", choices=("both", *PLACES), default="both")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--iterations", type=int, default=1_000_000, help="per openat and connect run")
+    parser.add_argument("--exec-iterations", type=int, default=2_000, help="per execve run")
+    parser.add_argument("--settle", type=float, default=1.0,
+                        help="seconds between the sensor saying it is ready and the first timed run")
+    parser.add_argument("--no-bpf-stats", dest="bpf_stats", action="store_false",
+                        help="leave out the per-program passes with kernel.bpf_stats_enabled")
+    arguments = parser.parse_args()
+    arguments.where = list(PLACES) if arguments.where == "both" else [arguments.where]
+    build = build_dir()
+    if arguments.bpf_stats and not shutil.which("bpftool"):
+        parser.error("bpftool is needed for the per-program figures (apt-get install bpftool), or --no-bpf-stats")
+    print(f"syscall overhead: {', '.join(arguments.syscall)} from {' and '.join(arguments.where)}; "
+          f"{arguments.rounds} rounds; load {load_average()}")
+    check_node_is_quiet()
+    work = Path(tempfile.mkdtemp(prefix="vigil-overhead-"))
+    benchmark = Benchmark(arguments, build, work)
+    try:
+        benchmark.run()
     finally:
-        runner.close()
-    none, empty, vigil = (median(figures[name]) for name in ("none", "empty", "vigil"))
-    print(f"{arguments.syscall} from a {arguments.where} process, median ns per call: "
-          f"none {none:.0f}, empty program {empty:.0f}, vigil {vigil:.0f}")
-    print(f"vigil / empty floor: {vigil / empty:.2f}x (target at most 1.3x); "
-          f"empty / none: {empty / none:.2f}x; vigil adds {vigil - none:.0f} ns over none")
+        benchmark.close()
+    benchmark.report()
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Benchmark floor: a detector whose only programs are empty, so a run with it
-// measures what attaching anything to sys_enter_openat or sys_enter_connect costs.
+// Benchmark floor: a detector whose only programs are empty ones, one on each
+// tracepoint the core's dispatcher uses (opens and their exits, connect,
+// execve and execveat and their exits), so a run with it measures what
+// attaching anything there costs.
+#include <array>
+
 #include <vigil/detector.hpp>
 
 #include "empty_probe.skel.h"
@@ -14,13 +18,24 @@ public:
     void on_event(const vigil::Event &) override {}
 };
 
-constexpr vigil_bpf_program programs[] = {vigil::bpf_program("empty_openat"), vigil::bpf_program("empty_connect")};
+constexpr std::array programs
+{
+#if defined(__x86_64__)
+    vigil::bpf_program("empty_open_enter"), vigil::bpf_program("empty_open_exit"), // open(2): x86-64 only
+#endif
+        vigil::bpf_program("empty_openat_enter"), vigil::bpf_program("empty_openat_exit"),
+        vigil::bpf_program("empty_openat2_enter"), vigil::bpf_program("empty_openat2_exit"),
+        vigil::bpf_program("empty_connect_enter"), vigil::bpf_program("empty_execve_enter"),
+        vigil::bpf_program("empty_execve_exit"), vigil::bpf_program("empty_execveat_enter"),
+        vigil::bpf_program("empty_execveat_exit"),
+};
 const vigil_bpf_object objects[] = {vigil::bpf_object("empty_probe", empty_probe__elf_bytes, programs, {})};
 
 const vigil_plugin_descriptor descriptor = vigil::describe_detector<EmptyProbe>({
     .name = "empty_probe",
-    .version = "1.0.0",
-    .description = "benchmark: empty programs on sys_enter_openat and sys_enter_connect",
+    .version = "1.1.0",
+    .description = "benchmark: an empty program on every tracepoint of the core's dispatcher "
+                   "(open, openat, openat2 and their exits, connect, execve, execveat and their exits)",
     .bpf_objects = objects,
 });
 
