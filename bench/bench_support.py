@@ -11,6 +11,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 SOURCE_DIR = Path(__file__).resolve().parent.parent
@@ -101,6 +102,14 @@ def _terminate(signum, _frame):
     raise SystemExit(128 + signum)
 
 
+def clean_up_on_termination():
+    """SIGTERM and SIGHUP unwind like Ctrl-C, so that a benchmark that is
+    stopped still stops its sensor, deletes its containers and restores
+    what it changed."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
+
+
 @contextlib.contextmanager
 def bpf_stats_enabled():
     """kernel.bpf_stats_enabled = 1 for the with block: the kernel then counts
@@ -132,6 +141,35 @@ def _fdinfo_field(pid: int, fd: str, field: str):
     except (FileNotFoundError, ProcessLookupError):
         pass
     return None
+
+
+def process_bpf_program_ids(pid: int) -> set:
+    """The ids of the BPF programs a process holds a file descriptor of."""
+    ids = set()
+    for entry in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if os.readlink(entry) != "anon_inode:bpf-prog":
+                continue
+        except OSError:
+            continue
+        prog_id = _fdinfo_field(pid, entry.name, "prog_id")
+        if prog_id:
+            ids.add(int(prog_id))
+    return ids
+
+
+def foreign_bpf_programs(own_pid=None) -> dict:
+    """The BPF programs of the node that @own_pid (the benchmark's sensor, if
+    any) does not hold: another sensor's, a test run's. They run in the
+    benchmark's measurements too. id -> name."""
+    own = process_bpf_program_ids(own_pid) if own_pid else set()
+    foreign = {prog_id: program.get("name", "?") for prog_id, program in bpf_programs().items() if prog_id not in own}
+    if foreign:
+        # A sensor that just exited leaves its programs to be freed a moment later.
+        time.sleep(0.3)
+        still = bpf_programs()
+        foreign = {prog_id: name for prog_id, name in foreign.items() if prog_id in still}
+    return foreign
 
 
 def bpf_programs() -> dict:

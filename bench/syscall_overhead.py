@@ -49,8 +49,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_support import (BPF_STATS_SYSCTL, ProgramStatistics, Sensor, bpf_programs, bpf_stats_enabled,
-                           build_dir, load_average, median, plugin_names)
+from bench_support import (BPF_STATS_SYSCTL, ProgramStatistics, Sensor, bpf_stats_enabled, build_dir,
+                           clean_up_on_termination, foreign_bpf_programs, load_average, median, plugin_names)
 from containers import Bind, Container, Rootfs
 
 # loop name -> (program, what one iteration is)
@@ -131,6 +131,8 @@ class Benchmark:
         # (configuration, loop, place) -> one dict per round: program label -> (runs, run_time_ns, iterations)
         self.programs = {(name, *case): [] for name in ("empty", "vigil") for case in self.cases}
         self.runners = {}
+        self.disturbed = []  # (round, configuration, program names) when foreign programs were on the node
+        self.rounds_done = 0
 
     def iterations(self, loop: str) -> int:
         return self.arguments.exec_iterations if loop == "execve" else self.arguments.iterations
@@ -156,10 +158,15 @@ class Benchmark:
                     sensor.start()
                     time.sleep(self.arguments.settle)
                 try:
+                    own = sensor.process.pid if sensor else None
+                    foreign = foreign_bpf_programs(own)
                     for loop, place in self.cases:
                         program = LOOPS[loop][0]
                         self.times[(name, loop, place)].append(
                             self.runners[place].time(program, self.iterations(loop)))
+                    foreign.update(foreign_bpf_programs(own))
+                    if foreign:
+                        self.disturbed.append((round_number + 1, name, sorted(set(foreign.values()))))
                     if sensor and self.arguments.bpf_stats:
                         self.measure_programs(name, sensor)
                 finally:
@@ -168,6 +175,12 @@ class Benchmark:
             print(f"round {round_number + 1} ({', '.join(order)}; load {load_average()}): " + "; ".join(
                 f"{loop} {place} " + "/".join(f"{self.times[(name, loop, place)][-1]:.0f}" for name in CONFIGURATIONS)
                 for loop, place in self.cases) + " ns (none/empty/vigil)", flush=True)
+            self.rounds_done = round_number + 1
+            for number, name, names in self.disturbed:
+                if number == round_number + 1:
+                    print(f"  warning: {len(names)} BPF programs of another process were on the node during "
+                          f"{name}'s runs ({', '.join(names[:6])}{', ...' if len(names) > 6 else ''}): "
+                          f"this round's figures are disturbed", flush=True)
 
     def measure_programs(self, name: str, sensor: Sensor):
         plugins = plugin_names(Path(sensor.config["sensor"]["plugin_dir"]))
@@ -189,6 +202,12 @@ class Benchmark:
     # -- the report ------------------------------------------------------------------
 
     def report(self):
+        """The figures of the rounds that were completed (all of them, unless interrupted)."""
+        if self.rounds_done == 0:
+            print("no round was completed: no figures")
+            return
+        for figures in (*self.times.values(), *self.programs.values()):
+            del figures[self.rounds_done:]
         summary = []
         for loop, place in self.cases:
             unit = LOOPS[loop][1]
@@ -198,7 +217,7 @@ class Benchmark:
             min_vigil, min_empty = minima["vigil"] - minima["none"], minima["empty"] - minima["none"]
             print()
             print(f"== {loop} ({unit}) from a {place} process: {self.iterations(loop)} iterations, "
-                  f"{self.arguments.rounds} rounds")
+                  f"{self.rounds_done} rounds")
             print("  ns per " + unit + ": median none {none:.0f}, empty {empty:.0f}, vigil {vigil:.0f}".format(
                 **medians) + "; minimum none {none:.0f}, empty {empty:.0f}, vigil {vigil:.0f}".format(**minima))
             print(f"  added over none (medians): vigil {added_vigil:+.0f} ns, empty program {added_empty:+.0f} ns")
@@ -239,12 +258,16 @@ class Benchmark:
 
     def print_summary(self, summary):
         print()
-        print(f"Summary ({self.arguments.rounds} rounds; ns per iteration; target added(vigil)/added(empty) "
+        print(f"Summary ({self.rounds_done} rounds; ns per iteration; target added(vigil)/added(empty) "
               f"at most {TARGET}x; load at the end {load_average()})")
+        disturbed = sorted({number for number, _, _ in self.disturbed})
+        if disturbed:
+            print(f"warning: BPF programs of another process were on the node in rounds "
+                  f"{', '.join(map(str, disturbed))}: run again on a quiet node")
         if self.arguments.bpf_stats:
-            print("bpf empty / bpf vigil: the programs' run time per iteration (kernel statistics, medians); "
-                  "bpf ratio = bpf vigil / bpf empty, the steady counterpart of the wall-clock ratio, without the "
-                  "tracepoint's own cost per attached program")
+            print("bpf empty, bpf vigil: ns per iteration the sensor's programs ran (kernel statistics, medians);\n"
+                  "bpf ratio: bpf vigil / bpf empty, the steady counterpart of the ratio (it leaves out what the\n"
+                  "tracepoint itself costs per attached program)")
         header = (f"{'loop':<8} {'where':<10} {'none':>8} {'empty':>8} {'vigil':>8} {'+empty':>7} {'+vigil':>7} "
                   f"{'ratio':>7} {'by min':>7}")
         if self.arguments.bpf_stats:
@@ -269,14 +292,13 @@ def check_node_is_quiet():
         print("warning: kernel.bpf_stats_enabled is already 1 (someone else's): every timed run pays the "
               "statistics' clock reads, vigil's many programs more than the empty floor's")
     try:
-        others = bpf_programs()
+        others = foreign_bpf_programs()
     except (OSError, subprocess.CalledProcessError):
         return
     if others:
-        holders = sorted({f"{entry.get('comm')}[{entry.get('pid')}]" for program in others.values()
-                          for entry in program.get("pids", [])})
+        names = sorted(set(others.values()))
         print(f"warning: {len(others)} BPF programs were already loaded before the benchmark "
-              f"(held by {', '.join(holders) or 'no process'}); they run in every configuration")
+              f"({', '.join(names[:8])}{', ...' if len(names) > 8 else ''}): another sensor or test run?")
 
 
 def main():
@@ -299,14 +321,24 @@ def main():
     print(f"syscall overhead: {', '.join(arguments.syscall)} from {' and '.join(arguments.where)}; "
           f"{arguments.rounds} rounds; load {load_average()}")
     check_node_is_quiet()
+    clean_up_on_termination()
     work = Path(tempfile.mkdtemp(prefix="vigil-overhead-"))
     benchmark = Benchmark(arguments, build, work)
+    interrupted = None
     try:
         benchmark.run()
+    except (KeyboardInterrupt, SystemExit) as stop:
+        # Stopped (Ctrl-C, SIGTERM): the rounds done so far are still worth printing.
+        interrupted = stop
     finally:
         benchmark.close()
+        shutil.rmtree(work, ignore_errors=True)
+    if interrupted is not None:
+        print(f"\ninterrupted ({type(interrupted).__name__}) after {benchmark.rounds_done} of "
+              f"{arguments.rounds} rounds", flush=True)
     benchmark.report()
-    shutil.rmtree(work, ignore_errors=True)
+    if interrupted is not None:
+        raise SystemExit(130)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ import threading
 import time
 from pathlib import Path
 
-from bench_support import (SOURCE_DIR, ProgramStatistics, Sensor, bpf_stats_enabled, build_dir, load_average,
-                           plugin_names, process_cpu_seconds, process_peak_rss_kib, process_rss_kib)
+from bench_support import (SOURCE_DIR, ProgramStatistics, Sensor, bpf_stats_enabled, build_dir,
+                           clean_up_on_termination, foreign_bpf_programs, load_average, plugin_names,
+                           process_cpu_seconds, process_peak_rss_kib, process_rss_kib)
 from containers import Bind, Container, Rootfs
 
 DETECTION_RULE = "injection.ld_so_preload_write"
@@ -178,13 +179,20 @@ def main():
     build = build_dir()
     if not (build / "bench" / "storm_mix").exists():
         parser.error(f"no {build}/bench/storm_mix: build the benchmarks (-DVIGIL_BUILD_BENCHMARKS=ON)")
+    clean_up_on_termination()
     work = Path(tempfile.mkdtemp(prefix="vigil-storm-"))
     print(f"syscall storm: {arguments.containers} containers x {arguments.seconds:.0f} s of storm_mix "
           f"(fork+exec every {arguments.exec_every} rounds); load {load_average()}", flush=True)
 
-    storm = Storm(build, work, arguments.containers)
+    foreign = foreign_bpf_programs()
+    if foreign:
+        print(f"warning: {len(foreign)} BPF programs of another process are on the node "
+              f"({', '.join(sorted(set(foreign.values()))[:8])}, ...): they run in the storm too")
+    storm = None
     sensor = None
+    programs = None
     try:
+        storm = Storm(build, work, arguments.containers)
         baseline = None
         if arguments.baseline:
             baseline = rates(storm.run(arguments.seconds, arguments.exec_every, detect=False))
@@ -198,7 +206,6 @@ def main():
         pid = sensor.process.pid
         alerts_before = sensor.alert_count()
         watch = SensorWatch(sensor, alerts_before)
-        programs = None
         if arguments.bpf_stats:
             programs = ProgramStatistics(pid, plugin_names(Path(sensor.config["sensor"]["plugin_dir"])))
         cpu_before, wall_before = process_cpu_seconds(pid), time.monotonic()
@@ -227,7 +234,11 @@ def main():
     finally:
         if sensor:
             sensor.kill()
-        storm.close()
+        if storm:
+            storm.close()
+        if programs:
+            programs.close()
+        shutil.rmtree(work, ignore_errors=True)
 
     with_sensor = rates(results)
     print()
@@ -235,6 +246,8 @@ def main():
     if baseline:
         print_rates("without sensor", baseline)
     print_rates("with the sensor", with_sensor, baseline)
+    if arguments.bpf_stats:
+        print("    (kernel.bpf_stats_enabled during the storm: this rate pays the statistics too)")
     failures = sum(result["failures"] for result in results)
     if failures:
         print(f"  ({failures} calls failed in storm_mix)")
@@ -294,7 +307,6 @@ def main():
         for prog_id, (runs, time_ns) in sorted(changes.items(), key=lambda item: -item[1][1])[:15]:
             print(f"    {programs.label(prog_id):<40} {runs:>12,} runs {time_ns / runs:6.0f} ns per run "
                   f"{time_ns / 1e9:6.2f} s")
-    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
