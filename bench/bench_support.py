@@ -143,9 +143,8 @@ def _fdinfo_field(pid: int, fd: str, field: str):
     return None
 
 
-def process_bpf_program_ids(pid: int) -> set:
-    """The ids of the BPF programs a process holds a file descriptor of."""
-    ids = set()
+def _bpf_program_fds(pid: int):
+    """(fd number, program id) of every BPF program a process holds a file descriptor of."""
     for entry in Path(f"/proc/{pid}/fd").iterdir():
         try:
             if os.readlink(entry) != "anon_inode:bpf-prog":
@@ -154,7 +153,14 @@ def process_bpf_program_ids(pid: int) -> set:
             continue
         prog_id = _fdinfo_field(pid, entry.name, "prog_id")
         if prog_id:
-            ids.add(int(prog_id))
+            yield entry.name, int(prog_id)
+
+
+def process_bpf_program_ids(pid: int) -> set:
+    """The ids of the BPF programs a process holds a file descriptor of."""
+    ids = set()
+    for _, prog_id in _bpf_program_fds(pid):
+        ids.add(prog_id)
     return ids
 
 
@@ -219,15 +225,9 @@ class ProgramStatistics:
 
     def __init__(self, pid: int, plugin_names=()):
         self.fdinfo = {}
-        for entry in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                if os.readlink(entry) != "anon_inode:bpf-prog":
-                    continue
-            except OSError:
-                continue
-            prog_id = _fdinfo_field(pid, entry.name, "prog_id")
-            if prog_id and int(prog_id) not in self.fdinfo:
-                self.fdinfo[int(prog_id)] = os.open(f"/proc/{pid}/fdinfo/{entry.name}", os.O_RDONLY)
+        for fd, prog_id in _bpf_program_fds(pid):
+            if prog_id not in self.fdinfo:
+                self.fdinfo[prog_id] = os.open(f"/proc/{pid}/fdinfo/{fd}", os.O_RDONLY)
         self.ids = set(self.fdinfo)
         programs = bpf_programs()
         self.owners = bpf_program_owners(programs, self.ids, plugin_names)

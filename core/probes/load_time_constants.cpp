@@ -30,6 +30,8 @@ struct Placement {
     ConstantStatus status = ConstantStatus::no_such_variable;
     bpf_map *rodata = nullptr;
     std::size_t offset = 0;
+    const unsigned char *data = nullptr; // the .rodata initial value, read-only in this libbpf
+    std::size_t data_size = 0;
 };
 
 Placement find_variable(bpf_object *object, std::string_view variable, std::size_t size)
@@ -53,7 +55,12 @@ Placement find_variable(bpf_object *object, std::string_view variable, std::size
         if (entries[index].size != size) {
             return {ConstantStatus::size_mismatch};
         }
-        return {ConstantStatus::set, rodata, entries[index].offset};
+        Placement placement{ConstantStatus::set, rodata, entries[index].offset};
+        placement.data = static_cast<const unsigned char *>(bpf_map__initial_value(rodata, &placement.data_size));
+        if (placement.data == nullptr || placement.offset + size > placement.data_size) {
+            placement.status = ConstantStatus::object_already_loaded;
+        }
+        return placement;
     }
     return {};
 }
@@ -68,12 +75,7 @@ ConstantStatus set_load_time_constant(bpf_object *object, std::string_view varia
         return placement.status;
     }
     // This libbpf hands out the initial value read-only: change a copy and set it back.
-    std::size_t data_size = 0;
-    const auto *current = static_cast<const unsigned char *>(bpf_map__initial_value(placement.rodata, &data_size));
-    if (current == nullptr || placement.offset + size > data_size) {
-        return ConstantStatus::object_already_loaded;
-    }
-    std::vector<unsigned char> data(current, current + data_size);
+    std::vector<unsigned char> data(placement.data, placement.data + placement.data_size);
     std::memcpy(data.data() + placement.offset, value, size);
     if (bpf_map__set_initial_value(placement.rodata, data.data(), data.size()) != 0) {
         return ConstantStatus::object_already_loaded;
@@ -87,12 +89,7 @@ ConstantStatus get_load_time_constant(bpf_object *object, std::string_view varia
     if (placement.status != ConstantStatus::set) {
         return placement.status;
     }
-    std::size_t data_size = 0;
-    const auto *current = static_cast<const unsigned char *>(bpf_map__initial_value(placement.rodata, &data_size));
-    if (current == nullptr || placement.offset + size > data_size) {
-        return ConstantStatus::object_already_loaded;
-    }
-    std::memcpy(value, current + placement.offset, size);
+    std::memcpy(value, placement.data + placement.offset, size);
     return ConstantStatus::set;
 }
 
