@@ -39,6 +39,13 @@
  * lazily, at most once per call whichever stages ask: vigil_call_path(),
  * vigil_call_head(), vigil_call_endpoint() fill call->path, call->head and
  * call->endpoint.
+ *
+ * A connect_enter stage should say which connects it wants: destination ports
+ * (vigil_connect_ports), and addresses on any port (vigil_connect_addresses),
+ * set in configure_bpf like vigil_watch_host (BpfSetup::set_connect_filter).
+ * The dispatcher then reads the address once and runs the chain only when
+ * some stage wants it: most connects of a node end there, without a tail
+ * call. An object that says nothing gets every connect, non-IP ones included.
  */
 #ifndef VIGIL_BPF_DISPATCH_H
 #define VIGIL_BPF_DISPATCH_H
@@ -101,6 +108,12 @@ struct {
 
 /* Set through configure_bpf: the object's stages run for host tasks as well as containers. */
 const volatile bool vigil_watch_host = false;
+
+/* Set through configure_bpf: the connects the object's connect_enter stages want (see above). */
+const volatile __u16 vigil_connect_ports[VIGIL_MAX_CONNECT_PORTS] = {};
+const volatile __u32 vigil_connect_port_count = VIGIL_CONNECT_EVERY_PORT;
+const volatile struct vigil_connect_address vigil_connect_addresses[VIGIL_MAX_CONNECT_ADDRESSES] = {};
+const volatile __u32 vigil_connect_address_count = 0;
 
 static __always_inline struct vigil_call *vigil_current_call(void)
 {

@@ -12,6 +12,10 @@
 #ifndef VIGIL_BPF_HOOKS_H
 #define VIGIL_BPF_HOOKS_H
 
+#ifndef VIGIL_VMLINUX_H
+#include <linux/types.h>
+#endif
+
 enum vigil_hook {
 	VIGIL_HOOK_OPEN_ENTER = 0,    /* "open_enter": open, openat, openat2 entries */
 	VIGIL_HOOK_OPEN_EXIT = 1,     /* "open_exit": their exits */
@@ -34,6 +38,33 @@ enum vigil_hook_scope {
 #define VIGIL_STAGE_SLOT(hook, scope, position)                                                                        \
 	(((hook) * VIGIL_SCOPE_COUNT + (scope)) * VIGIL_MAX_STAGES + (position))
 #define VIGIL_STAGE_SLOTS (VIGIL_HOOK_COUNT * VIGIL_SCOPE_COUNT * VIGIL_MAX_STAGES)
+
+/*
+ * The connect filter: which connects some stage of a chain wants. A
+ * connect_enter stage's object lists destination ports, and addresses it
+ * wants on any port, in vigil_connect_ports and vigil_connect_addresses
+ * (dispatch.h); the sensor folds the lists of each chain into the core's
+ * maps, with a bit per scope (1 << enum vigil_hook_scope):
+ *  - vigil_connect_filter, an array: a byte per port, then one entry for the
+ *    stages that want every connect (non-IP ones included), and one saying
+ *    which scopes have addresses in
+ *  - vigil_connect_address_filter, a hash by struct vigil_connect_address.
+ * A connect no stage wants ends in the dispatcher, without a tail call.
+ */
+#define VIGIL_MAX_CONNECT_PORTS 32
+#define VIGIL_MAX_CONNECT_ADDRESSES 16
+#define VIGIL_CONNECT_EVERY_PORT 0xFFFFFFFFu /* vigil_connect_port_count: every connect */
+#define VIGIL_CONNECT_FILTER_EVERY 65536u    /* vigil_connect_filter: stages that want every connect */
+#define VIGIL_CONNECT_FILTER_ADDRESSES 65537u /* vigil_connect_filter: scopes with addresses to look up */
+#define VIGIL_CONNECT_FILTER_SIZE 65538u
+#define VIGIL_CONNECT_ADDRESS_FILTER_SIZE 256u
+
+/* An IP address a connect_enter stage wants on any port: the layout of struct vigil_endpoint without the port. */
+struct vigil_connect_address {
+	__u16 family;     /* 2 (AF_INET) or 10 (AF_INET6) */
+	__u16 reserved;   /* 0 */
+	__u8 address[16]; /* network byte order; IPv4 in the first 4 bytes, the rest 0 */
+};
 
 /* The syscall behind a call (struct vigil_call.syscall). */
 enum vigil_call_syscall {

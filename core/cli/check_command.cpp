@@ -73,6 +73,9 @@ void print_hooks(const probes::HookDispatch &dispatch)
             stages += (stages.empty() ? "" : ", ") + stage + (host ? " (host tasks too)" : "");
         }
         std::printf("  %-28s %s\n  %-28s stages: %s\n", hook.name.c_str(), hook.detail.c_str(), "", stages.c_str());
+        if (!hook.filter.empty()) {
+            std::printf("  %-28s runs for: %s\n", "", hook.filter.c_str());
+        }
     }
 }
 

@@ -29,6 +29,29 @@ struct {
 	__type(value, __u32);
 } vigil_chain_lengths SEC(".maps");
 
+/* Which scopes want each destination port of a connect, and more (bpf/hooks.h); kept by the sensor. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VIGIL_CONNECT_FILTER_SIZE);
+	__type(key, __u32);
+	__type(value, __u8);
+} vigil_connect_filter SEC(".maps");
+
+/* Which scopes want each destination address on any port; kept by the sensor. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VIGIL_CONNECT_ADDRESS_FILTER_SIZE);
+	__type(key, struct vigil_connect_address);
+	__type(value, __u8);
+} vigil_connect_address_filter SEC(".maps");
+
+static __always_inline __u8 connect_filter_entry(__u32 entry)
+{
+	__u8 *scopes = bpf_map_lookup_elem(&vigil_connect_filter, &entry);
+
+	return scopes ? *scopes : 0;
+}
+
 /*
  * The call to fill for @hook, or NULL when no stage wants this task. The
  * cheapest test that can end it comes first: most calls of a node are host
@@ -38,13 +61,14 @@ static __always_inline struct vigil_call *begin(__u32 hook, __u16 syscall)
 {
 	struct vigil_call *call;
 	bool in_container;
+	bool is_sensor;
 	__u32 chain;
 	__u32 *length;
 
-	in_container = vigil_maybe_in_container();
+	vigil_classify_current(&in_container, &is_sensor);
 	chain = hook * VIGIL_SCOPE_COUNT + (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
 	length = bpf_map_lookup_elem(&vigil_chain_lengths, &chain);
-	if (!length || *length == 0 || vigil_is_sensor())
+	if (!length || *length == 0 || is_sensor)
 		return NULL;
 	call = vigil_reset_call(hook, syscall, in_container);
 	if (call)
@@ -131,6 +155,35 @@ int open_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- connect_enter ---------------------------------------------------------- */
 
+/*
+ * True when some stage of the call's chain wants this connect: it wants every
+ * connect, the destination's port, or its address. The address read here is
+ * the one every stage then finds in call->endpoint. A tail call costs about
+ * as much as the dispatcher itself, and nearly every connect of a node goes
+ * where no detector looks, so this is where most of them end. The array
+ * lookups compile to loads; the address hash is looked up only when a stage
+ * of the scope listed addresses.
+ */
+static __always_inline bool connect_wanted(struct vigil_call *call)
+{
+	__u8 scope = 1u << ((call->flags & VIGIL_CALL_IN_CONTAINER) ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
+	struct vigil_connect_address address = {};
+	__u8 *scopes;
+
+	if (connect_filter_entry(VIGIL_CONNECT_FILTER_EVERY) & scope)
+		return true;
+	if (!vigil_call_endpoint(call))
+		return false;
+	if (connect_filter_entry(call->endpoint.port) & scope)
+		return true;
+	if (!(connect_filter_entry(VIGIL_CONNECT_FILTER_ADDRESSES) & scope))
+		return false;
+	address.family = call->endpoint.family;
+	__builtin_memcpy(address.address, call->endpoint.address, sizeof(address.address));
+	scopes = bpf_map_lookup_elem(&vigil_connect_address_filter, &address);
+	return scopes && (*scopes & scope);
+}
+
 SEC("tp/syscalls/sys_enter_connect")
 int connect_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -139,6 +192,8 @@ int connect_enter(struct trace_event_raw_sys_enter *ctx)
 	if (!call)
 		return 0;
 	vigil_call_connect(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2));
+	if (!connect_wanted(call))
+		return 0;
 	return run(ctx, call);
 }
 

@@ -2,6 +2,7 @@
 #include "core/probes/hook_dispatch.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 
@@ -68,6 +69,58 @@ int map_fd(const LoadedObject &object, const char *name)
     return map != nullptr ? bpf_map__fd(map) : -1;
 }
 
+std::string address_text(const std::vector<uint8_t> &key)
+{
+    vigil_connect_address address{};
+    std::memcpy(&address, key.data(), std::min(key.size(), sizeof(address)));
+    char text[INET6_ADDRSTRLEN] = {};
+    int family = address.family == AF_INET6 ? AF_INET6 : AF_INET; // the kernel's numbers, as on the wire
+    inet_ntop(family, address.address, text, sizeof(text));
+    return family == AF_INET6 ? "[" + std::string(text) + "]" : std::string(text);
+}
+
+// "ports 53, 3333 and 169.254.169.254 from containers; port 53 from host tasks", from the filter's entries.
+std::string connect_filter_text(const std::map<uint32_t, uint8_t> &ports,
+                                const std::map<std::vector<uint8_t>, uint8_t> &addresses)
+{
+    std::string text;
+    for (auto [scope, who] :
+         {std::pair{VIGIL_SCOPE_CONTAINER, "containers"}, std::pair{VIGIL_SCOPE_HOST, "host tasks"}}) {
+        auto bit = static_cast<uint8_t>(1u << scope);
+        std::string wanted;
+        bool every = false;
+        std::string port_list;
+        for (auto [entry, bits] : ports) {
+            if ((bits & bit) == 0 || entry == VIGIL_CONNECT_FILTER_ADDRESSES) {
+                continue;
+            }
+            if (entry == VIGIL_CONNECT_FILTER_EVERY) {
+                every = true;
+            } else {
+                port_list += (port_list.empty() ? "" : ", ") + std::to_string(entry);
+            }
+        }
+        std::string address_list;
+        for (const auto &[key, bits] : addresses) {
+            if ((bits & bit) != 0) {
+                address_list += (address_list.empty() ? "" : ", ") + address_text(key);
+            }
+        }
+        if (every) {
+            wanted = "every connect";
+        } else {
+            wanted = port_list.empty() ? "" : "ports " + port_list;
+            if (!address_list.empty()) {
+                wanted += (wanted.empty() ? "" : " and ") + std::string("any port of ") + address_list;
+            }
+        }
+        if (!wanted.empty()) {
+            text += (text.empty() ? "" : "; ") + wanted + " from " + who;
+        }
+    }
+    return text.empty() ? "no connect" : text;
+}
+
 } // namespace
 
 // A stage's place in its hook's chains; leaving it takes the stage out.
@@ -97,7 +150,8 @@ std::expected<std::unique_ptr<HookDispatch>, std::string> HookDispatch::load(con
         return std::unexpected(loaded.error());
     }
     auto dispatch = std::unique_ptr<HookDispatch>(new HookDispatch(std::move(*loaded), settings.disabled_types));
-    if (dispatch->stages_fd_ < 0 || dispatch->lengths_fd_ < 0 || dispatch->shared_maps_.size() != 2) {
+    if (dispatch->stages_fd_ < 0 || dispatch->lengths_fd_ < 0 || dispatch->connect_filter_fd_ < 0 ||
+        dispatch->address_filter_fd_ < 0 || dispatch->shared_maps_.size() != 2) {
         return std::unexpected("the hook dispatcher object lacks its maps");
     }
     return dispatch;
@@ -113,6 +167,8 @@ HookDispatch::HookDispatch(std::unique_ptr<LoadedObject> object, std::set<Attach
     }
     stages_fd_ = map_fd(*object_, "vigil_stages");
     lengths_fd_ = map_fd(*object_, "vigil_chain_lengths");
+    connect_filter_fd_ = map_fd(*object_, "vigil_connect_filter");
+    address_filter_fd_ = map_fd(*object_, "vigil_connect_address_filter");
 }
 
 HookDispatch::~HookDispatch()
@@ -180,8 +236,10 @@ void HookDispatch::detach(std::size_t hook)
     }
 }
 
-std::expected<std::unique_ptr<Attachment>, std::string>
-HookDispatch::subscribe(std::string_view hook_name, bool watch_host, int program_fd, const std::string &label)
+std::expected<std::unique_ptr<Attachment>, std::string> HookDispatch::subscribe(std::string_view hook_name,
+                                                                                const StageOptions &options,
+                                                                                int program_fd,
+                                                                                const std::string &label)
 {
     const auto &all = definitions();
     auto found =
@@ -193,7 +251,7 @@ HookDispatch::subscribe(std::string_view hook_name, bool watch_host, int program
     auto hook = static_cast<std::size_t>(found - all.begin());
     auto &state = hooks_[hook];
     std::vector<std::size_t> scopes = {VIGIL_SCOPE_CONTAINER};
-    if (watch_host) {
+    if (options.watch_host) {
         scopes.push_back(VIGIL_SCOPE_HOST);
     }
     for (auto scope : scopes) {
@@ -210,8 +268,14 @@ HookDispatch::subscribe(std::string_view hook_name, bool watch_host, int program
     auto id = next_id_++;
     auto attachment = std::make_unique<StageAttachment>(*this, id); // leaves the chains again on failure
     for (auto scope : scopes) {
+        state.chains[scope].push_back({id, program_fd, label, options.connect_filter});
+    }
+    // The filter first: a chain never runs without the filter letting its stages' ports through.
+    if (hook == VIGIL_HOOK_CONNECT_ENTER) {
+        write_connect_filter();
+    }
+    for (auto scope : scopes) {
         auto &chain = state.chains[scope];
-        chain.push_back({id, program_fd, label});
         if (auto written = write_chain(hook, scope, chain.size() - 1, chain.size() - 1); !written) {
             return std::unexpected(written.error());
         }
@@ -261,10 +325,68 @@ void HookDispatch::unsubscribe(uint64_t id)
             // A stage program the kernel already holds never fails to be rewritten; nothing to do on error.
             (void)write_chain(hook, scope, position, old_length);
         }
+        if (listed && hook == VIGIL_HOOK_CONNECT_ENTER) {
+            write_connect_filter();
+        }
         if (listed && state.chains[VIGIL_SCOPE_CONTAINER].empty() && state.chains[VIGIL_SCOPE_HOST].empty()) {
             detach(hook);
         }
     }
+}
+
+// Folds the connect chains' filters into vigil_connect_filter and vigil_connect_address_filter: a bit per
+// scope for each wanted port and address. New entries go in before old ones go out, so that a connect a
+// remaining stage wants is never dropped in between.
+void HookDispatch::write_connect_filter()
+{
+    std::map<uint32_t, uint8_t> ports;
+    std::map<std::vector<uint8_t>, uint8_t> addresses;
+    const auto &chains = hooks_[VIGIL_HOOK_CONNECT_ENTER].chains;
+    for (std::size_t scope = 0; scope < chains.size(); ++scope) {
+        auto bit = static_cast<uint8_t>(1u << scope);
+        for (const auto &stage : chains[scope]) {
+            if (!stage.connect_filter) {
+                ports[VIGIL_CONNECT_FILTER_EVERY] |= bit;
+                continue;
+            }
+            for (auto port : stage.connect_filter->ports) {
+                ports[port] |= bit;
+            }
+            for (const auto &address : stage.connect_filter->addresses) {
+                vigil_connect_address key{};
+                key.family = address.family;
+                std::memcpy(key.address, address.address, sizeof(key.address));
+                const auto *bytes = reinterpret_cast<const uint8_t *>(&key);
+                addresses[std::vector<uint8_t>(bytes, bytes + sizeof(key))] |= bit;
+                ports[VIGIL_CONNECT_FILTER_ADDRESSES] |= bit;
+            }
+        }
+    }
+    // Entries the kernel already holds only ever get rewritten, and the hash has room for every
+    // address of every chain (16 stages x 16 addresses x 2 scopes): nothing to do on error.
+    for (const auto &[key, bits] : addresses) {
+        if (auto old = address_filter_.find(key); old == address_filter_.end() || old->second != bits) {
+            bpf_map_update_elem(address_filter_fd_, key.data(), &bits, BPF_ANY);
+        }
+    }
+    for (auto [entry, bits] : ports) {
+        if (auto old = connect_filter_.find(entry); old == connect_filter_.end() || old->second != bits) {
+            bpf_map_update_elem(connect_filter_fd_, &entry, &bits, BPF_ANY);
+        }
+    }
+    for (auto [entry, bits] : connect_filter_) {
+        if (!ports.contains(entry)) {
+            uint8_t none = 0;
+            bpf_map_update_elem(connect_filter_fd_, &entry, &none, BPF_ANY);
+        }
+    }
+    for (const auto &[key, bits] : address_filter_) {
+        if (!addresses.contains(key)) {
+            bpf_map_delete_elem(address_filter_fd_, key.data());
+        }
+    }
+    connect_filter_ = std::move(ports);
+    address_filter_ = std::move(addresses);
 }
 
 std::vector<HookReport> HookDispatch::hooks() const
@@ -283,6 +405,9 @@ std::vector<HookReport> HookDispatch::hooks() const
         }
         for (const auto &stage : state.chains[VIGIL_SCOPE_HOST]) {
             report.host_stages.push_back(stage.label);
+        }
+        if (hook == VIGIL_HOOK_CONNECT_ENTER && report.attached) {
+            report.filter = connect_filter_text(connect_filter_, address_filter_);
         }
         reports.push_back(std::move(report));
     }

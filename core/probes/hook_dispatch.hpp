@@ -8,13 +8,17 @@
 // carries no program on open. Each (hook, scope) chain is kept dense in the
 // shared vigil_stages program array, and its length in vigil_chain_lengths,
 // which the dispatcher reads to leave before copying anything for an empty
-// chain. Used from the thread that loads and unloads plugins only.
+// chain. The connect hook also keeps vigil_connect_filter: the ports its
+// chains' stages want, so that other connects end in the dispatcher. Used
+// from the thread that loads and unloads plugins only.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +38,7 @@ struct HookReport {
     std::string detail;                        // the tracepoints it runs on, or why it cannot run
     std::vector<std::string> container_stages; // in chain order
     std::vector<std::string> host_stages;
+    std::string filter; // connect_enter: which connects run the chain ("ports 53, 3333 from containers; ...")
 };
 
 class HookDispatch final : public StageSubscriber {
@@ -48,7 +53,7 @@ public:
 
     const std::map<std::string, int> &shared_maps() const override { return shared_maps_; }
     std::expected<std::unique_ptr<Attachment>, std::string>
-    subscribe(std::string_view hook, bool watch_host, int program_fd, const std::string &label) override;
+    subscribe(std::string_view hook, const StageOptions &options, int program_fd, const std::string &label) override;
 
     std::vector<HookReport> hooks() const;
     const LoadedObject &object() const { return *object_; }
@@ -58,6 +63,7 @@ private:
         uint64_t id;
         int program_fd;
         std::string label;
+        std::optional<ConnectFilter> connect_filter; // connect_enter: nullopt is every connect
     };
     struct Hook {
         std::vector<bpf_link *> links;
@@ -73,12 +79,17 @@ private:
     std::expected<void, std::string> write_chain(std::size_t hook, std::size_t scope, std::size_t from,
                                                  std::size_t old_length);
     void unsubscribe(uint64_t id);
+    void write_connect_filter();
 
     std::unique_ptr<LoadedObject> object_;
     std::set<AttachType> disabled_types_;
     std::map<std::string, int> shared_maps_;
     int stages_fd_ = -1;
     int lengths_fd_ = -1;
+    int connect_filter_fd_ = -1;
+    int address_filter_fd_ = -1;
+    std::map<uint32_t, uint8_t> connect_filter_;             // vigil_connect_filter's non-zero entries
+    std::map<std::vector<uint8_t>, uint8_t> address_filter_; // vigil_connect_address_filter, by key bytes
     std::vector<Hook> hooks_;
     uint64_t next_id_ = 1;
 };

@@ -2,12 +2,14 @@
 #include "core/probes/object_loader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <map>
 
 #include <bpf/libbpf.h>
 #include <spdlog/spdlog.h>
+#include <vigil/bpf/hooks.h>
 
 #include "core/logging/logging.hpp"
 #include "core/probes/load_time_constants.hpp"
@@ -190,11 +192,41 @@ std::expected<bpf_object *, std::string> load_what_loads(const std::string &obje
     return std::unexpected("BPF object " + object_name + ": no program could load (" + reasons + ")");
 }
 
+// What the object's constants (set by its configure step) say about its stages; see bpf/dispatch.h.
+StageOptions read_stage_options(bpf_object *object)
+{
+    StageOptions options;
+    get_load_time_constant(object, "vigil_watch_host", &options.watch_host, sizeof(options.watch_host));
+    uint32_t port_count = VIGIL_CONNECT_EVERY_PORT;
+    uint32_t address_count = 0;
+    std::array<uint16_t, VIGIL_MAX_CONNECT_PORTS> ports{};
+    std::array<vigil_connect_address, VIGIL_MAX_CONNECT_ADDRESSES> addresses{};
+    // An object built without these (no <vigil/bpf/dispatch.h>, or an older one) wants every connect.
+    if (get_load_time_constant(object, "vigil_connect_port_count", &port_count, sizeof(port_count)) !=
+            ConstantStatus::set ||
+        port_count == VIGIL_CONNECT_EVERY_PORT ||
+        get_load_time_constant(object, "vigil_connect_ports", ports.data(), sizeof(ports)) != ConstantStatus::set) {
+        return options;
+    }
+    if (get_load_time_constant(object, "vigil_connect_address_count", &address_count, sizeof(address_count)) ==
+        ConstantStatus::set) {
+        get_load_time_constant(object, "vigil_connect_addresses", addresses.data(), sizeof(addresses));
+    }
+    if (port_count > ports.size() || address_count > addresses.size()) {
+        return options; // more than the tables hold (BpfSetup never writes that): every connect, to lose none
+    }
+    ConnectFilter filter;
+    filter.ports.assign(ports.begin(), ports.begin() + port_count);
+    filter.addresses.assign(addresses.begin(), addresses.begin() + address_count);
+    options.connect_filter = std::move(filter);
+    return options;
+}
+
 // What attaching one program means: a kernel link, or a place in the dispatcher's chain for a stage.
 struct Attacher {
     bpf_object *object;
     const LoadSettings &settings;
-    bool watch_host; // the object's vigil_watch_host
+    StageOptions stage_options; // from the object's load-time constants
     std::string label;
 
     std::expected<std::unique_ptr<Attachment>, std::string> attach(const ProgramReport &report) const
@@ -204,7 +236,7 @@ struct Attacher {
             if (settings.stages == nullptr) {
                 return std::unexpected("a stage of hook " + std::string(hook) + ", and no hook dispatcher is loaded");
             }
-            return settings.stages->subscribe(hook, watch_host, bpf_program__fd(program), label + ":" + report.name);
+            return settings.stages->subscribe(hook, stage_options, bpf_program__fd(program), label + ":" + report.name);
         }
         logging::CaptureLibbpf capture;
         bpf_link *link = bpf_program__attach(program);
@@ -392,8 +424,7 @@ load_object(const ObjectSpec &spec, const LoadSettings &settings, const Configur
         return std::unexpected(described.error());
     }
     auto reports = describe_programs(spec, *described);
-    bool watch_host = false;
-    get_load_time_constant(*described, "vigil_watch_host", &watch_host, sizeof(watch_host));
+    auto stage_options = read_stage_options(*described);
     bpf_object__close(*described);
 
     for (auto &report : reports) {
@@ -411,7 +442,7 @@ load_object(const ObjectSpec &spec, const LoadSettings &settings, const Configur
     if (!object) {
         return std::unexpected(object.error());
     }
-    Attacher attacher{*object, settings, watch_host, spec.owner + "/" + spec.name};
+    Attacher attacher{*object, settings, std::move(stage_options), spec.owner + "/" + spec.name};
     auto attachments = attach_groups(attacher, reports, spec);
     auto rings = find_ring_buffers(spec, *object);
     return std::make_unique<LoadedObject>(spec, *object, std::move(attachments), std::move(reports), std::move(rings));

@@ -265,8 +265,9 @@ void Sensor::report_hooks() const
     }
     for (const auto &hook : hook_dispatch_->hooks()) {
         if (hook.attached) {
-            spdlog::info("hook {} on {}: stages [{}], for host tasks too: [{}]", hook.name, hook.detail,
-                         fmt::join(hook.container_stages, ", "), fmt::join(hook.host_stages, ", "));
+            spdlog::info("hook {} on {}: stages [{}], for host tasks too: [{}]{}", hook.name, hook.detail,
+                         fmt::join(hook.container_stages, ", "), fmt::join(hook.host_stages, ", "),
+                         hook.filter.empty() ? "" : "; runs for " + hook.filter);
         } else {
             spdlog::info("hook {}: not attached: {}", hook.name, hook.detail);
         }

@@ -113,6 +113,12 @@ void CryptominingDetector::configure_bpf(const vigil::BpfSetup &setup)
     setup.set_constant(bpf_object_name, "pool_ports", ports);
     setup.set_constant(bpf_object_name, "pool_port_count", count);
     setup.set_constant(bpf_object_name, "watch_dns", settings_.rules.enabled(Rule::pool_dns));
+    // The connect stage looks at pool ports and DNS (53) only: other connects end in the core's dispatcher.
+    std::vector<uint16_t> connect_ports(ports.begin(), ports.begin() + count);
+    if (settings_.rules.enabled(Rule::pool_dns)) {
+        connect_ports.push_back(CRYPTOMINING_DNS_PORT);
+    }
+    setup.set_connect_filter(bpf_object_name, std::move(connect_ports));
 }
 
 void CryptominingDetector::on_event(const vigil::Event &event)

@@ -47,6 +47,23 @@ void LateralMovementDetector::configure_bpf(const vigil::BpfSetup &setup)
     setup.set_constant(bpf_object_name, "token_prefix_lengths", tables.prefix_lengths);
     setup.set_constant(bpf_object_name, "token_prefix_count", tables.prefix_count);
     setup.set_constant(bpf_object_name, "watch_token_opens", tables.watch_opens);
+    // Only connects to a watched endpoint reach the connect stage: its port, or its address when any port.
+    std::vector<uint16_t> ports;
+    std::vector<vigil_connect_address> addresses;
+    for (uint32_t i = 0; i < tables.endpoint_count; ++i) {
+        const auto &endpoint = tables.endpoints[i];
+        if (endpoint.port != 0) {
+            ports.push_back(endpoint.port);
+        } else if (endpoint.family != 0) {
+            vigil_connect_address address{};
+            address.family = endpoint.family;
+            std::memcpy(address.address, endpoint.address, sizeof(address.address));
+            addresses.push_back(address);
+        } else {
+            return; // any address and any port (no configuration spells it today): every connect
+        }
+    }
+    setup.set_connect_filter(bpf_object_name, std::move(ports), addresses);
 }
 
 void LateralMovementDetector::on_event(const vigil::Event &event)

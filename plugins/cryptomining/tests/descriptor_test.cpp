@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <vigil/bpf/hooks.h>
+
 #include "test_support.hpp"
 
 using cryptomining_test::Sensor;
@@ -98,6 +100,13 @@ TEST_CASE("configure_bpf hands the kernel side its filters")
     CHECK((*ports)[1] == 14444);
     CHECK((*ports)[2] == 0);
     CHECK(sensor.host.constant<bool>("cryptomining", "watch_dns") == true);
+    // The core's dispatcher runs the connect stage for the pool ports and DNS only.
+    CHECK(sensor.host.constant<uint32_t>("cryptomining", "vigil_connect_port_count") == 3u);
+    auto wanted =
+        sensor.host.constant<std::array<uint16_t, VIGIL_MAX_CONNECT_PORTS>>("cryptomining", "vigil_connect_ports");
+    REQUIRE(wanted);
+    CHECK(std::vector<uint16_t>(wanted->begin(), wanted->begin() + 3) == std::vector<uint16_t>{53, 3333, 14444});
+    CHECK(sensor.host.constant<uint32_t>("cryptomining", "vigil_connect_address_count") == 0u);
     CHECK(sensor.host.problems().empty());
 }
 
@@ -109,6 +118,7 @@ TEST_CASE("disabled rules switch their kernel filters off too")
     REQUIRE(sensor.host.configure_bpf() == 0);
     CHECK(sensor.host.constant<uint32_t>("cryptomining", "pool_port_count") == 0u);
     CHECK(sensor.host.constant<bool>("cryptomining", "watch_dns") == false);
+    CHECK(sensor.host.constant<uint32_t>("cryptomining", "vigil_connect_port_count") == 0u); // no connect at all
     // By default (containers_only = false) the host is watched, by the dispatcher's stage as by the own programs.
     CHECK(sensor.host.constant<bool>("cryptomining", "vigil_watch_host") == true);
 }

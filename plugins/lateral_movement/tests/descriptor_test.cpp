@@ -4,6 +4,8 @@
 #include <set>
 #include <string_view>
 
+#include <vigil/bpf/hooks.h>
+
 #include "test_support.hpp"
 
 using lateral_movement_test::Sensor;
@@ -94,6 +96,27 @@ TEST_CASE("the kernel's tables: endpoints and token prefixes")
     CHECK(prefixes.size() == LATERAL_MAX_PREFIXES * LATERAL_PREFIX_SIZE);
     CHECK(std::string(reinterpret_cast<const char *>(prefixes.data())) == "/run/secrets/kubernetes.io/serviceaccount/");
     CHECK(sensor.host.constant<bool>("lateral_movement", "watch_token_opens") == true);
+}
+
+TEST_CASE("the core's dispatcher runs the connect stage only for watched ports and addresses")
+{
+    Sensor sensor;
+    sensor.start();
+    REQUIRE(sensor.host.configure_bpf() == 0);
+    // Sorted ports of the endpoints that name one; the metadata addresses, which are any port.
+    CHECK(sensor.host.constant<uint32_t>("lateral_movement", "vigil_connect_port_count") == 5u);
+    auto ports =
+        sensor.host.constant<std::array<uint16_t, VIGIL_MAX_CONNECT_PORTS>>("lateral_movement", "vigil_connect_ports");
+    REQUIRE(ports.has_value());
+    CHECK(std::vector<uint16_t>(ports->begin(), ports->begin() + 5) ==
+          std::vector<uint16_t>{443, 2379, 2380, 10250, 10255});
+    CHECK(sensor.host.constant<uint32_t>("lateral_movement", "vigil_connect_address_count") == 2u);
+    auto addresses = sensor.host.constant<std::array<vigil_connect_address, VIGIL_MAX_CONNECT_ADDRESSES>>(
+        "lateral_movement", "vigil_connect_addresses");
+    REQUIRE(addresses.has_value());
+    CHECK((*addresses)[0].family == LATERAL_AF_INET);
+    CHECK((*addresses)[0].address[0] == 169);
+    CHECK((*addresses)[1].family == LATERAL_AF_INET6);
 }
 
 TEST_CASE("no token rule, no open watching")

@@ -3,6 +3,7 @@
 // and the events it receives. Header-only: compiled into the plugin.
 #pragma once
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include <vigil/abi_support.hpp>
 #include <vigil/bpf/event.h>
+#include <vigil/bpf/hooks.h>
 #include <vigil/plugin_abi.h>
 
 namespace vigil {
@@ -192,6 +194,29 @@ public:
         if (status != 0) {
             throw std::runtime_error(std::string("cannot set ") + object + "." + variable);
         }
+    }
+
+    // The connects @object's connect_enter stages want (see <vigil/bpf/dispatch.h>): to one of @ports,
+    // or to one of @addresses on any port. The core's dispatcher ends every other connect before the
+    // chain. Without this call the stages get every connect; with more than VIGIL_MAX_CONNECT_PORTS
+    // ports or VIGIL_MAX_CONNECT_ADDRESSES addresses, too.
+    void set_connect_filter(const char *object, std::vector<uint16_t> ports,
+                            const std::vector<vigil_connect_address> &addresses = {}) const
+    {
+        std::sort(ports.begin(), ports.end());
+        ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+        if (ports.size() > VIGIL_MAX_CONNECT_PORTS || addresses.size() > VIGIL_MAX_CONNECT_ADDRESSES) {
+            set_constant(object, "vigil_connect_port_count", VIGIL_CONNECT_EVERY_PORT);
+            return;
+        }
+        uint16_t port_table[VIGIL_MAX_CONNECT_PORTS] = {};
+        vigil_connect_address address_table[VIGIL_MAX_CONNECT_ADDRESSES] = {};
+        std::copy(ports.begin(), ports.end(), port_table);
+        std::copy(addresses.begin(), addresses.end(), address_table);
+        set_constant(object, "vigil_connect_ports", port_table);
+        set_constant(object, "vigil_connect_port_count", static_cast<uint32_t>(ports.size()));
+        set_constant(object, "vigil_connect_addresses", address_table);
+        set_constant(object, "vigil_connect_address_count", static_cast<uint32_t>(addresses.size()));
     }
 
     // Leaves @program of @object out on this kernel, for @reason (see vigil_bpf_setup.skip_program).

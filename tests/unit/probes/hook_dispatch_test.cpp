@@ -2,16 +2,25 @@
 // The hook dispatcher on the real kernel: stages chained behind one core
 // program, one path read shared by all, scopes, and the fallback when the
 // dispatcher cannot run a stage.
+#include <algorithm>
+#include <arpa/inet.h>
 #include <array>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
+#include <netinet/in.h>
+#include <optional>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <doctest/doctest.h>
+#include <vigil/bpf/hooks.h>
 
+#include "connect_stage_cases.skel.h"
 #include "core/probes/hook_dispatch.hpp"
 #include "core/probes/load_time_constants.hpp"
 #include "probes/kernel_test_support.hpp"
@@ -34,11 +43,12 @@ ObjectSpec stage_cases_spec()
     return spec;
 }
 
-// A child process that opens a file @times times when told to: the dispatcher
-// drops the test's own calls, as the sensor's (it loaded the dispatcher).
-class Opener {
+// A child process that does @action @times times when told to: the
+// dispatcher drops the test's own calls, as the sensor's (it loaded the
+// dispatcher). @action returns false on failure.
+class Child {
 public:
-    Opener()
+    explicit Child(std::function<bool()> action)
     {
         REQUIRE(pipe(go_) == 0);
         pid_ = fork();
@@ -49,25 +59,25 @@ public:
                 _exit(1);
             }
             for (int i = 0; i < times; ++i) {
-                int fd = open(opened_path, O_RDONLY);
-                if (fd < 0) {
+                if (!action()) {
                     _exit(2);
                 }
-                close(fd);
             }
             _exit(0);
         }
         close(go_[0]);
     }
-    ~Opener()
+    ~Child()
     {
         if (pid_ > 0) {
             close(go_[1]);
             waitpid(pid_, nullptr, 0);
         }
     }
+    Child(const Child &) = delete;
+    Child &operator=(const Child &) = delete;
     uint32_t pid() const { return static_cast<uint32_t>(pid_); }
-    void open_times(int times)
+    void run(int times)
     {
         REQUIRE(write(go_[1], &times, sizeof(times)) == sizeof(times));
         int status = 0;
@@ -82,11 +92,80 @@ private:
     pid_t pid_ = -1;
 };
 
+bool open_once()
+{
+    int fd = open(opened_path, O_RDONLY);
+    if (fd < 0) {
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
+struct Destination {
+    const char *address;
+    uint16_t port;
+};
+
+// A UDP connect to the next of @destinations, in turn: it sends nothing and needs no listener.
+std::function<bool()> connect_in_turn(std::vector<Destination> destinations)
+{
+    return [destinations, next = std::size_t{0}]() mutable {
+        const auto &destination = destinations[next++ % destinations.size()];
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in peer{};
+        peer.sin_family = AF_INET;
+        peer.sin_port = htons(destination.port);
+        bool connected = inet_pton(AF_INET, destination.address, &peer.sin_addr) == 1 && fd >= 0 &&
+                         connect(fd, reinterpret_cast<sockaddr *>(&peer), sizeof(peer)) == 0;
+        close(fd);
+        return connected;
+    };
+}
+
 std::unique_ptr<LoadedObject> load_stages(const LoadSettings &settings, bool watch_host, uint32_t target)
 {
     auto loaded = load_object(stage_cases_spec(), settings, [&](bpf_object *object) {
         set_load_time_constant(object, "target_tgid", &target, sizeof(target));
         set_load_time_constant(object, "vigil_watch_host", &watch_host, sizeof(watch_host));
+    });
+    REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error()));
+    return std::move(*loaded);
+}
+
+vigil_connect_address ipv4(const char *text)
+{
+    vigil_connect_address address{};
+    address.family = AF_INET;
+    REQUIRE(inet_pton(AF_INET, text, address.address) == 1);
+    return address;
+}
+
+// The connect counter for @target; @filter: its vigil_connect_* constants, or nullopt for the default.
+std::unique_ptr<LoadedObject> load_connect_counter(const LoadSettings &settings, uint32_t target,
+                                                   const std::optional<ConnectFilter> &filter)
+{
+    ObjectSpec spec;
+    spec.owner = "test";
+    spec.name = "connect_stage_cases";
+    spec.elf = connect_stage_cases__elf_bytes(&spec.elf_size);
+    spec.programs = {{"connect_counter", "", 0, false}};
+    auto loaded = load_object(spec, settings, [&](bpf_object *object) {
+        bool watch_host = true;
+        set_load_time_constant(object, "target_tgid", &target, sizeof(target));
+        set_load_time_constant(object, "vigil_watch_host", &watch_host, sizeof(watch_host));
+        if (filter) {
+            std::array<uint16_t, VIGIL_MAX_CONNECT_PORTS> ports{};
+            std::array<vigil_connect_address, VIGIL_MAX_CONNECT_ADDRESSES> addresses{};
+            std::copy(filter->ports.begin(), filter->ports.end(), ports.begin());
+            std::copy(filter->addresses.begin(), filter->addresses.end(), addresses.begin());
+            auto port_count = static_cast<uint32_t>(filter->ports.size());
+            auto address_count = static_cast<uint32_t>(filter->addresses.size());
+            set_load_time_constant(object, "vigil_connect_ports", ports.data(), sizeof(ports));
+            set_load_time_constant(object, "vigil_connect_port_count", &port_count, sizeof(port_count));
+            set_load_time_constant(object, "vigil_connect_addresses", addresses.data(), sizeof(addresses));
+            set_load_time_constant(object, "vigil_connect_address_count", &address_count, sizeof(address_count));
+        }
     });
     REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error()));
     return std::move(*loaded);
@@ -142,7 +221,7 @@ TEST_CASE("hook dispatch: stages run in order from the core's program and share 
 
     LoadSettings settings;
     settings.stages = dispatch.get();
-    Opener opener;
+    Child opener(open_once);
     auto stages = load_stages(settings, true, opener.pid());
     CHECK(state_of(*stages, "first_stage") == ProgramState::attached);
     CHECK(state_of(*stages, "second_stage") == ProgramState::attached);
@@ -153,7 +232,7 @@ TEST_CASE("hook dispatch: stages run in order from the core's program and share 
           std::vector<std::string>{"test/stage_cases:first_stage", "test/stage_cases:second_stage"});
     CHECK(hook.host_stages == hook.container_stages);
 
-    opener.open_times(10);
+    opener.run(10);
     auto counts = seen(*stages);
     CHECK(counts[0] >= 10);
     CHECK(counts[1] == counts[0]); // the second stage ran after the first, every time
@@ -172,12 +251,12 @@ TEST_CASE("hook dispatch: container-only stages do not run for a host task")
     auto dispatch = load_dispatch({});
     LoadSettings settings;
     settings.stages = dispatch.get();
-    Opener opener;
+    Child opener(open_once);
     auto stages = load_stages(settings, false, opener.pid());
     auto hook = hook_named(*dispatch, "open_enter");
     CHECK(hook.container_stages.size() == 2);
     CHECK(hook.host_stages.empty());
-    opener.open_times(10);
+    opener.run(10);
     CHECK(seen(*stages)[0] == 0);
 }
 
@@ -186,11 +265,11 @@ TEST_CASE("hook dispatch: where the dispatcher cannot run a stage, the group fal
     VIGIL_REQUIRE_KERNEL_ACCESS();
     SUBCASE("no dispatcher loaded")
     {
-        Opener opener;
+        Child opener(open_once);
         auto stages = load_stages({}, true, opener.pid());
         CHECK(state_of(*stages, "first_stage") == ProgramState::attach_failed);
         CHECK(state_of(*stages, "open_fallback") == ProgramState::attached);
-        opener.open_times(10);
+        opener.run(10);
         auto counts = seen(*stages);
         CHECK(counts[3] >= 10);
         CHECK(counts[0] == counts[3]); // the fallback ran the first stage's body
@@ -212,8 +291,58 @@ TEST_CASE("hook dispatch: a stage of an unknown hook is refused by name")
 {
     VIGIL_REQUIRE_KERNEL_ACCESS();
     auto dispatch = load_dispatch({});
-    auto refused = dispatch->subscribe("close_enter", false, -1, "test");
+    auto refused = dispatch->subscribe("close_enter", {}, -1, "test");
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().find("close_enter") != std::string::npos);
     CHECK(refused.error().find("open_enter") != std::string::npos);
+}
+
+TEST_CASE("hook dispatch: a connect reaches the chain only when some stage wants it")
+{
+    VIGIL_REQUIRE_KERNEL_ACCESS();
+    auto dispatch = load_dispatch({});
+    LoadSettings settings;
+    settings.stages = dispatch.get();
+    auto filter_text = [&] { return hook_named(*dispatch, "connect_enter").filter; };
+
+    SUBCASE("a stage that lists its ports sees those connects only")
+    {
+        Child connecter(connect_in_turn({{"127.0.0.1", 9}, {"127.0.0.1", 9}, {"127.0.0.1", 5555}}));
+        auto counter = load_connect_counter(settings, connecter.pid(), ConnectFilter{{5555, 6666}, {}});
+        CHECK(filter_text() == "ports 5555, 6666 from containers; ports 5555, 6666 from host tasks");
+        connecter.run(30);
+        auto counts = seen(*counter);
+        CHECK(counts[0] == 10);
+        CHECK(counts[1] == 5555);
+    }
+    SUBCASE("a stage that lists an address sees its connects on any port")
+    {
+        Child connecter(connect_in_turn({{"127.0.0.1", 9}, {"127.0.0.2", 9}, {"127.0.0.2", 7}}));
+        auto counter = load_connect_counter(settings, connecter.pid(), ConnectFilter{{5555}, {ipv4("127.0.0.2")}});
+        CHECK(filter_text() == "ports 5555 and any port of 127.0.0.2 from containers; ports 5555 and any port of "
+                               "127.0.0.2 from host tasks");
+        connecter.run(30);
+        CHECK(seen(*counter)[0] == 20);
+    }
+    SUBCASE("a stage that says nothing sees every connect, and so does its neighbour")
+    {
+        Child connecter(connect_in_turn({{"127.0.0.1", 9}, {"127.0.0.1", 9}, {"127.0.0.1", 5555}}));
+        auto listing = load_connect_counter(settings, connecter.pid(), ConnectFilter{{5555}, {}});
+        auto silent = load_connect_counter(settings, connecter.pid(), std::nullopt);
+        CHECK(filter_text() == "every connect from containers; every connect from host tasks");
+        connecter.run(30);
+        CHECK(seen(*silent)[0] == 30);
+        CHECK(seen(*listing)[0] == 30); // the chain ran: the listing stage filters for itself
+        // The silent stage leaving narrows the filter again.
+        silent.reset();
+        CHECK(filter_text() == "ports 5555 from containers; ports 5555 from host tasks");
+    }
+    SUBCASE("a stage that wants no connect never runs")
+    {
+        Child connecter(connect_in_turn({{"127.0.0.1", 9}, {"127.0.0.1", 5555}}));
+        auto counter = load_connect_counter(settings, connecter.pid(), ConnectFilter{});
+        CHECK(filter_text() == "no connect");
+        connecter.run(10);
+        CHECK(seen(*counter)[0] == 0);
+    }
 }
