@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: Apache-2.0
 """What the sensor adds to the hot syscalls it watches.
 
-Loops of one syscall (or one fork+exec) are timed under three configurations,
+Loops of one syscall (or one fork+exec) are timed under four configurations,
 alternated round by round because absolute times on a shared VM drift by tens
-of percent (the order of the three turns round by round):
+of percent (the order of the four turns round by round):
   none     no sensor
   empty    a sensor whose only programs are empty ones, one on each tracepoint
            the core's dispatcher uses (bench/empty_probe_plugin): the floor of
            attaching anything there. The core's own process-lifecycle
            programs (exec, fork, exit) run too, as in every sensor.
+  reader   the same programs, whose entries read from user memory the least
+           a detector needs there (the connect address, a path's first bytes)
+           and keep nothing: the floor of any design that looks at the
+           argument, however its programs are arranged.
   vigil    the sensor with every detector of the default plugin directory
 The loops:
   openat   bench/openat_loop: openat()+close() of a read-only file
@@ -21,12 +25,13 @@ And where they run:
   container  inside one runc container in the kubelet's cgroup layout: every
              filter reads the path or address before dropping it
 
-Printed per loop and place: the medians (and minima) of none, empty and
-vigil in ns per iteration; what vigil and the empty floor add over none; and
-the ratio added(vigil) / added(empty), by medians and by minima, against the
-target of at most 1.5x.
+Printed per loop and place: the medians (and minima) of each configuration
+in ns per iteration; what each adds over none; the ratio added(vigil) /
+added(empty), by medians and by minima, against the target of at most 1.5x;
+and the reader's ratio added(reader) / added(empty), what reading the
+argument alone costs against the same target.
 
-Then, from the kernel's own statistics: in every empty and vigil round, once
+Then, from the kernel's own statistics: in every sensor's round, once
 the timed runs are done, kernel.bpf_stats_enabled is set to 1 (and put back
 afterwards, also on an error or Ctrl-C) and each loop runs once more between
 two reads of run_cnt and run_time_ns of every BPF program the sensor holds.
@@ -60,7 +65,8 @@ LOOPS = {
     "execve": ("execve_loop", "fork+exec+wait"),
 }
 PLACES = ("host", "container")
-CONFIGURATIONS = ("none", "empty", "vigil")
+CONFIGURATIONS = ("none", "empty", "reader", "vigil")
+SENSORS = CONFIGURATIONS[1:]
 TARGET = 1.5  # added(vigil) / added(empty), PERFORMANCE.md
 # A program that runs less than this often per iteration is another process's (runc, the shell...).
 LISTED_RUNS_PER_ITERATION = 0.05
@@ -129,7 +135,7 @@ class Benchmark:
         # (configuration, loop, place) -> ns per iteration, one per round
         self.times = {(name, *case): [] for name in CONFIGURATIONS for case in self.cases}
         # (configuration, loop, place) -> one dict per round: program label -> (runs, run_time_ns, iterations)
-        self.programs = {(name, *case): [] for name in ("empty", "vigil") for case in self.cases}
+        self.programs = {(name, *case): [] for name in SENSORS for case in self.cases}
         self.runners = {}
         self.disturbed = []  # (round, configuration, program names) when foreign programs were on the node
         self.rounds_done = 0
@@ -152,6 +158,10 @@ class Benchmark:
                 sensor = None
                 if name == "empty":
                     sensor = Sensor(self.build, self.work / f"{name}-{round_number}", quiet, plugin_dir=empty_plugins)
+                elif name == "reader":
+                    sensor = Sensor(self.build, self.work / f"{name}-{round_number}",
+                                    {**quiet, "plugins": {"empty_probe": {"read_arguments": True}}},
+                                    plugin_dir=empty_plugins)
                 elif name == "vigil":
                     sensor = Sensor(self.build, self.work / f"{name}-{round_number}", quiet)
                 if sensor:
@@ -174,7 +184,7 @@ class Benchmark:
                         sensor.stop()
             print(f"round {round_number + 1} ({', '.join(order)}; load {load_average()}): " + "; ".join(
                 f"{loop} {place} " + "/".join(f"{self.times[(name, loop, place)][-1]:.0f}" for name in CONFIGURATIONS)
-                for loop, place in self.cases) + " ns (none/empty/vigil)", flush=True)
+                for loop, place in self.cases) + " ns (" + "/".join(CONFIGURATIONS) + ")", flush=True)
             self.rounds_done = round_number + 1
             for number, name, names in self.disturbed:
                 if number == round_number + 1:
@@ -213,23 +223,26 @@ class Benchmark:
             unit = LOOPS[loop][1]
             medians = {name: median(self.times[(name, loop, place)]) for name in CONFIGURATIONS}
             minima = {name: min(self.times[(name, loop, place)]) for name in CONFIGURATIONS}
-            added_vigil, added_empty = medians["vigil"] - medians["none"], medians["empty"] - medians["none"]
-            min_vigil, min_empty = minima["vigil"] - minima["none"], minima["empty"] - minima["none"]
+            added = {name: medians[name] - medians["none"] for name in SENSORS}
+            least = {name: minima[name] - minima["none"] for name in SENSORS}
+            added_vigil, added_empty, min_vigil, min_empty = added["vigil"], added["empty"], least["vigil"], least["empty"]
             print()
             print(f"== {loop} ({unit}) from a {place} process: {self.iterations(loop)} iterations, "
                   f"{self.rounds_done} rounds")
-            print("  ns per " + unit + ": median none {none:.0f}, empty {empty:.0f}, vigil {vigil:.0f}".format(
-                **medians) + "; minimum none {none:.0f}, empty {empty:.0f}, vigil {vigil:.0f}".format(**minima))
-            print(f"  added over none (medians): vigil {added_vigil:+.0f} ns, empty program {added_empty:+.0f} ns")
+            print("  ns per " + unit + ": median " + ", ".join(f"{name} {medians[name]:.0f}" for name in CONFIGURATIONS) +
+                  "; minimum " + ", ".join(f"{name} {minima[name]:.0f}" for name in CONFIGURATIONS))
+            print("  added over none (medians): " + ", ".join(f"{name} {added[name]:+.0f} ns" for name in SENSORS))
             print(f"  added(vigil) / added(empty): {ratio(added_vigil, added_empty)} by medians "
                   f"(target at most {TARGET}x: {verdict(added_vigil, added_empty)}), "
                   f"{ratio(min_vigil, min_empty)} by minima")
+            print(f"  added(reader) / added(empty), the floor of reading the argument: "
+                  f"{ratio(added['reader'], added_empty)} by medians, {ratio(least['reader'], min_empty)} by minima")
             bpf = {}
-            for name in ("empty", "vigil"):
+            for name in SENSORS:
                 rounds = self.programs[(name, loop, place)]
                 if rounds:
                     bpf[name] = self.print_programs(name, rounds, unit)
-            summary.append((loop, place, medians, added_vigil, added_empty, min_vigil, min_empty, bpf))
+            summary.append((loop, place, medians, added, least, bpf))
         self.print_summary(summary)
 
     @staticmethod
@@ -264,23 +277,29 @@ class Benchmark:
         if disturbed:
             print(f"warning: BPF programs of another process were on the node in rounds "
                   f"{', '.join(map(str, disturbed))}: run again on a quiet node")
+        print("ratio: added(vigil) / added(empty) by medians (by min: by minima); floor: added(reader) / added(empty),\n"
+              "what reading the argument alone adds")
         if self.arguments.bpf_stats:
-            print("bpf empty, bpf vigil: ns per iteration the sensor's programs ran (kernel statistics, medians);\n"
+            print("bpf empty, reader, vigil: ns per iteration the sensor's programs ran (kernel statistics, medians);\n"
                   "bpf ratio: bpf vigil / bpf empty, the steady counterpart of the ratio (it leaves out what the\n"
                   "tracepoint itself costs per attached program)")
-        header = (f"{'loop':<8} {'where':<10} {'none':>8} {'empty':>8} {'vigil':>8} {'+empty':>7} {'+vigil':>7} "
-                  f"{'ratio':>7} {'by min':>7}")
+        header = (f"{'loop':<8} {'where':<10} {'none':>8} {'empty':>8} {'vigil':>8} {'+empty':>7} {'+reader':>7} "
+                  f"{'+vigil':>7} {'ratio':>7} {'by min':>7} {'floor':>7}")
         if self.arguments.bpf_stats:
-            header += f" {'bpf empty':>10} {'bpf vigil':>10} {'bpf ratio':>9}"
+            header += f" {'bpf empty':>10} {'reader':>7} {'vigil':>7} {'bpf ratio':>9}"
         print(header)
-        for loop, place, medians, added_vigil, added_empty, min_vigil, min_empty, bpf in summary:
+
+        def divided(numerator, denominator):
+            return numerator / denominator if denominator > 0 else float("nan")
+
+        for loop, place, medians, added, least, bpf in summary:
             line = (f"{loop:<8} {place:<10} {medians['none']:8.0f} {medians['empty']:8.0f} {medians['vigil']:8.0f} "
-                    f"{added_empty:+7.0f} {added_vigil:+7.0f} "
-                    f"{(added_vigil / added_empty if added_empty > 0 else float('nan')):6.2f}x "
-                    f"{(min_vigil / min_empty if min_empty > 0 else float('nan')):6.2f}x")
+                    f"{added['empty']:+7.0f} {added['reader']:+7.0f} {added['vigil']:+7.0f} "
+                    f"{divided(added['vigil'], added['empty']):6.2f}x {divided(least['vigil'], least['empty']):6.2f}x "
+                    f"{divided(added['reader'], added['empty']):6.2f}x")
             if self.arguments.bpf_stats:
-                empty, vigil = bpf.get("empty", float("nan")), bpf.get("vigil", float("nan"))
-                line += f" {empty:10.0f} {vigil:10.0f} {vigil / empty if empty > 0 else float('nan'):8.2f}x"
+                empty, reader, vigil = (bpf.get(name, float("nan")) for name in SENSORS)
+                line += f" {empty:10.0f} {reader:7.0f} {vigil:7.0f} {divided(vigil, empty):8.2f}x"
             print(line)
 
 

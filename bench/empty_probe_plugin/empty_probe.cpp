@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Benchmark floor: a detector whose only programs are empty ones, one on each
-// tracepoint the core's dispatcher uses (opens and their exits, connect,
-// execve and execveat and their exits), so a run with it measures what
-// attaching anything there costs.
+// Benchmark floors: a detector whose only programs are one on each tracepoint
+// the core's dispatcher uses (opens and their exits, connect, execve and
+// execveat and their exits). Empty, a run with it measures what attaching
+// anything there costs; with read_arguments, what reading the argument a
+// detector needs (the connect address, a path's first bytes) costs on top.
 #include <array>
 
 #include <vigil/detector.hpp>
@@ -14,8 +15,23 @@ namespace {
 
 class EmptyProbe final : public vigil::Detector {
 public:
-    EmptyProbe(vigil::Host host, const vigil::Config &) : Detector(host) {}
+    EmptyProbe(vigil::Host host, const vigil::Config &config)
+        : Detector(host), read_arguments_(config.get_bool("read_arguments"))
+    {
+    }
+    void configure_bpf(const vigil::BpfSetup &setup) override
+    {
+        setup.set_constant("empty_probe", "read_arguments", read_arguments_);
+    }
     void on_event(const vigil::Event &) override {}
+
+private:
+    bool read_arguments_;
+};
+
+constexpr std::array config_keys{
+    vigil::config_key("read_arguments", VIGIL_CONFIG_BOOL, "false",
+                      "Entry programs read the connect address or the path's first bytes from user memory."),
 };
 
 constexpr std::array programs
@@ -33,9 +49,10 @@ const vigil_bpf_object objects[] = {vigil::bpf_object("empty_probe", empty_probe
 
 const vigil_plugin_descriptor descriptor = vigil::describe_detector<EmptyProbe>({
     .name = "empty_probe",
-    .version = "1.1.0",
+    .version = "1.2.0",
     .description = "benchmark: an empty program on every tracepoint of the core's dispatcher "
                    "(open, openat, openat2 and their exits, connect, execve, execveat and their exits)",
+    .config_keys = config_keys,
     .bpf_objects = objects,
 });
 
