@@ -45,19 +45,31 @@ enum vigil_hook_scope {
  * wants on any port, in vigil_connect_ports and vigil_connect_addresses
  * (dispatch.h); the sensor folds the lists of each chain into the core's
  * maps, with a bit per scope (1 << enum vigil_hook_scope):
- *  - vigil_connect_filter, an array: a byte per port, then one entry for the
- *    stages that want every connect (non-IP ones included), and one saying
- *    which scopes have addresses in
- *  - vigil_connect_address_filter, a hash by struct vigil_connect_address.
+ *  - vigil_connect_filter, an array: a byte per port; one entry for the
+ *    stages that want every connect (non-IP ones included); then a byte per
+ *    address hint (vigil_connect_address_hint), set where some listed
+ *    address folds to it, so that most addresses are ruled out by a load
+ *  - vigil_connect_address_filter, a hash by struct vigil_connect_address,
+ *    looked up only when the hint is set.
  * A connect no stage wants ends in the dispatcher, without a tail call.
  */
 #define VIGIL_MAX_CONNECT_PORTS 32
 #define VIGIL_MAX_CONNECT_ADDRESSES 16
 #define VIGIL_CONNECT_EVERY_PORT 0xFFFFFFFFu /* vigil_connect_port_count: every connect */
 #define VIGIL_CONNECT_FILTER_EVERY 65536u    /* vigil_connect_filter: stages that want every connect */
-#define VIGIL_CONNECT_FILTER_ADDRESSES 65537u /* vigil_connect_filter: scopes with addresses to look up */
-#define VIGIL_CONNECT_FILTER_SIZE 65538u
+#define VIGIL_CONNECT_FILTER_HINTS 65537u    /* vigil_connect_filter: the first address hint */
+#define VIGIL_CONNECT_FILTER_SIZE (65537u + 65536u)
 #define VIGIL_CONNECT_ADDRESS_FILTER_SIZE 256u
+
+/* The 16-bit words of a 16-byte address, XORed: an address's place among the filter's hints. */
+static inline __u16 vigil_connect_address_hint(const __u8 *address)
+{
+	__u16 hint = 0;
+
+	for (int i = 0; i < 16; i += 2)
+		hint ^= (__u16)(address[i] | (address[i + 1] << 8));
+	return hint;
+}
 
 /* An IP address a connect_enter stage wants on any port: the layout of struct vigil_endpoint without the port. */
 struct vigil_connect_address {

@@ -161,8 +161,8 @@ int open_exit_openat2(struct trace_event_raw_sys_exit *ctx)
  * the one every stage then finds in call->endpoint. A tail call costs about
  * as much as the dispatcher itself, and nearly every connect of a node goes
  * where no detector looks, so this is where most of them end. The array
- * lookups compile to loads; the address hash is looked up only when a stage
- * of the scope listed addresses.
+ * lookups compile to loads; the address hash, a helper call, is looked up
+ * only when the address's hint says a listed address may be it.
  */
 static __always_inline bool connect_wanted(struct vigil_call *call)
 {
@@ -176,7 +176,8 @@ static __always_inline bool connect_wanted(struct vigil_call *call)
 		return false;
 	if (connect_filter_entry(call->endpoint.port) & scope)
 		return true;
-	if (!(connect_filter_entry(VIGIL_CONNECT_FILTER_ADDRESSES) & scope))
+	if (!(connect_filter_entry(VIGIL_CONNECT_FILTER_HINTS + vigil_connect_address_hint(call->endpoint.address)) &
+	      scope))
 		return false;
 	address.family = call->endpoint.family;
 	__builtin_memcpy(address.address, call->endpoint.address, sizeof(address.address));

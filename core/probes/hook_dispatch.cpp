@@ -91,7 +91,7 @@ std::string connect_filter_text(const std::map<uint32_t, uint8_t> &ports,
         bool every = false;
         std::string port_list;
         for (auto [entry, bits] : ports) {
-            if ((bits & bit) == 0 || entry == VIGIL_CONNECT_FILTER_ADDRESSES) {
+            if ((bits & bit) == 0 || entry >= VIGIL_CONNECT_FILTER_HINTS) {
                 continue;
             }
             if (entry == VIGIL_CONNECT_FILTER_EVERY) {
@@ -335,7 +335,7 @@ void HookDispatch::unsubscribe(uint64_t id)
 }
 
 // Folds the connect chains' filters into vigil_connect_filter and vigil_connect_address_filter: a bit per
-// scope for each wanted port and address. New entries go in before old ones go out, so that a connect a
+// scope for each wanted port, address, and address hint. New entries go in before old ones go out, so that a connect a
 // remaining stage wants is never dropped in between.
 void HookDispatch::write_connect_filter()
 {
@@ -358,7 +358,7 @@ void HookDispatch::write_connect_filter()
                 std::memcpy(key.address, address.address, sizeof(key.address));
                 const auto *bytes = reinterpret_cast<const uint8_t *>(&key);
                 addresses[std::vector<uint8_t>(bytes, bytes + sizeof(key))] |= bit;
-                ports[VIGIL_CONNECT_FILTER_ADDRESSES] |= bit;
+                ports[VIGIL_CONNECT_FILTER_HINTS + vigil_connect_address_hint(key.address)] |= bit;
             }
         }
     }
