@@ -46,6 +46,10 @@
  * The dispatcher then reads the address once and runs the chain only when
  * some stage wants it: most connects of a node end there, without a tail
  * call. An object that says nothing gets every connect, non-IP ones included.
+ *
+ * Likewise an open_enter stage should say which opens it wants (vigil_open_*,
+ * BpfSetup::set_open_filter): opens with some flags, paths with some heads,
+ * odd paths. An object that says nothing gets every open.
  */
 #ifndef VIGIL_BPF_DISPATCH_H
 #define VIGIL_BPF_DISPATCH_H
@@ -114,6 +118,13 @@ const volatile __u16 vigil_connect_ports[VIGIL_MAX_CONNECT_PORTS] = {};
 const volatile __u32 vigil_connect_port_count = VIGIL_CONNECT_EVERY_PORT;
 const volatile struct vigil_connect_address vigil_connect_addresses[VIGIL_MAX_CONNECT_ADDRESSES] = {};
 const volatile __u32 vigil_connect_address_count = 0;
+
+/* Set through configure_bpf: the opens the object's open_enter stages want (see above and hooks.h). */
+const volatile bool vigil_open_filtered = false; /* false: every open */
+const volatile __u64 vigil_open_flags = 0;
+const volatile bool vigil_open_odd_paths = false;
+const volatile char vigil_open_heads[VIGIL_MAX_OPEN_HEADS][VIGIL_OPEN_HEAD_SIZE] = {};
+const volatile __u32 vigil_open_head_count = 0;
 
 static __always_inline struct vigil_call *vigil_current_call(void)
 {

@@ -78,6 +78,37 @@ struct vigil_connect_address {
 	__u8 address[16]; /* network byte order; IPv4 in the first 4 bytes, the rest 0 */
 };
 
+/*
+ * The open filter: which opens some stage of an open_enter chain wants. A
+ * stage's object says (dispatch.h): opens with any of some flags
+ * (vigil_open_flags, e.g. write access), opens whose path starts with one of
+ * a few heads ("/proc/", "/var/": at most 8 bytes, compared against the
+ * path's first 8), and, with vigil_open_odd_paths, paths that do not start
+ * with "/" and a name (relative ones, "//", "/."), which no head can rule
+ * out. The sensor folds every chain's wishes into the dispatcher's one
+ * struct vigil_open_filter; an open no stage wants ends in the dispatcher,
+ * at the flags before any read, or at the path's first 8 bytes.
+ */
+#define VIGIL_MAX_OPEN_HEADS 8     /* per object */
+#define VIGIL_OPEN_HEAD_SIZE 8     /* bytes compared: struct vigil_call.head */
+#define VIGIL_OPEN_FILTER_HEADS 32 /* in the dispatcher's table, every chain together */
+
+struct vigil_open_head {
+	__u64 value; /* the head's bytes, as the path's first 8 bytes load on this machine */
+	__u64 mask;  /* which of those bytes count */
+	__u8 scopes; /* 1 << enum vigil_hook_scope */
+	__u8 reserved[7];
+};
+
+struct vigil_open_filter {
+	__u64 flags[VIGIL_SCOPE_COUNT]; /* by scope: opens with any of these flags */
+	__u8 every;                     /* scopes with a stage that wants every open */
+	__u8 odd_paths;                 /* scopes with a stage that wants odd paths */
+	__u8 head_count;
+	__u8 reserved[5];
+	struct vigil_open_head heads[VIGIL_OPEN_FILTER_HEADS];
+};
+
 /* The syscall behind a call (struct vigil_call.syscall). */
 enum vigil_call_syscall {
 	VIGIL_CALL_OPEN = 1,

@@ -31,10 +31,19 @@ struct ConnectFilter {
     std::vector<vigil_connect_address> addresses;
 };
 
+// The opens an open_enter stage wants: with any of these flags, paths with one of these heads
+// (at most VIGIL_OPEN_HEAD_SIZE bytes each), or odd paths (relative, "//", "/.").
+struct OpenFilter {
+    uint64_t flags = 0;
+    std::vector<std::string> heads;
+    bool odd_paths = false;
+};
+
 // What an object's load-time constants say about its stages (bpf/dispatch.h).
 struct StageOptions {
     bool watch_host = false;                     // vigil_watch_host: host tasks too
     std::optional<ConnectFilter> connect_filter; // vigil_connect_ports and _addresses; nullopt: every connect
+    std::optional<OpenFilter> open_filter;       // vigil_open_*; nullopt: every open
 };
 
 // The core's hook dispatcher as the object loader sees it.

@@ -86,6 +86,54 @@ static __always_inline int run(void *ctx, struct vigil_call *call)
 
 /* ---- open_enter ------------------------------------------------------------ */
 
+/* What the open_enter chains want (bpf/hooks.h), kept by the sensor: one entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct vigil_open_filter);
+} vigil_open_filter SEC(".maps");
+
+/*
+ * True when some stage of the call's chain wants this open. Nearly every
+ * open of a node is a read of an ordinary path no detector looks at: it
+ * ends here at its flags, or at the path's first 8 bytes, read once for
+ * every stage, instead of paying a tail call per stage.
+ */
+static __always_inline bool open_wanted(struct vigil_call *call)
+{
+	bool in_container = call->flags & VIGIL_CALL_IN_CONTAINER;
+	__u8 scope = 1u << (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
+	struct vigil_open_filter *filter;
+	const char *head;
+	__u32 zero = 0;
+	__u64 first;
+
+	filter = bpf_map_lookup_elem(&vigil_open_filter, &zero);
+	if (!filter)
+		return false;
+	if (filter->every & scope)
+		return true;
+	if (call->open_flags & filter->flags[in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST])
+		return true;
+	if (filter->head_count == 0 && !(filter->odd_paths & scope))
+		return false;
+	/* Tested, then taken from the call: clang may otherwise mask the pointer, which the verifier refuses. */
+	if (!vigil_call_head(call))
+		return false;
+	head = call->head;
+	if ((filter->odd_paths & scope) && (head[0] != '/' || head[1] == '/' || head[1] == '.'))
+		return true;
+	__builtin_memcpy(&first, head, sizeof(first));
+	for (__u32 i = 0; i < VIGIL_OPEN_FILTER_HEADS; i++) {
+		if (i >= filter->head_count)
+			return false;
+		if ((filter->heads[i].scopes & scope) && (first & filter->heads[i].mask) == filter->heads[i].value)
+			return true;
+	}
+	return false;
+}
+
 #if defined(__TARGET_ARCH_x86)
 /* open(2) exists on x86-64 only; arm64 has openat alone. */
 SEC("tp/syscalls/sys_enter_open")
@@ -96,6 +144,8 @@ int open_enter(struct trace_event_raw_sys_enter *ctx)
 	if (!call)
 		return 0;
 	vigil_call_open(call, VIGIL_AT_FDCWD, ARG(ctx, 0), ARG(ctx, 1));
+	if (!open_wanted(call))
+		return 0;
 	return run(ctx, call);
 }
 #endif
@@ -108,6 +158,8 @@ int openat_enter(struct trace_event_raw_sys_enter *ctx)
 	if (!call)
 		return 0;
 	vigil_call_open(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2));
+	if (!open_wanted(call))
+		return 0;
 	return run(ctx, call);
 }
 
@@ -116,7 +168,7 @@ int openat2_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT2);
 
-	if (!call || !vigil_call_openat2(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2)))
+	if (!call || !vigil_call_openat2(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2)) || !open_wanted(call))
 		return 0;
 	return run(ctx, call);
 }

@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <vigil/bpf/hooks.h>
 
 #include "core/logging/logging.hpp"
@@ -121,6 +124,46 @@ std::string connect_filter_text(const std::map<uint32_t, uint8_t> &ports,
     return text.empty() ? "no connect" : text;
 }
 
+// "writes (flags 0x3), paths /proc/, /var/ and odd paths from containers; ...", from the open filter.
+std::string open_filter_text(const vigil_open_filter &filter)
+{
+    std::string text;
+    for (auto [scope, who] :
+         {std::pair{VIGIL_SCOPE_CONTAINER, "containers"}, std::pair{VIGIL_SCOPE_HOST, "host tasks"}}) {
+        auto bit = static_cast<uint8_t>(1u << scope);
+        std::vector<std::string> parts;
+        if ((filter.every & bit) != 0) {
+            parts.emplace_back("every open");
+        } else {
+            if (filter.flags[scope] != 0) {
+                char flags[32];
+                std::snprintf(flags, sizeof(flags), "flags 0x%llx",
+                              static_cast<unsigned long long>(filter.flags[scope]));
+                parts.emplace_back(flags);
+            }
+            std::string heads;
+            for (uint8_t i = 0; i < filter.head_count; ++i) {
+                if ((filter.heads[i].scopes & bit) == 0) {
+                    continue;
+                }
+                char bytes[VIGIL_OPEN_HEAD_SIZE + 1] = {};
+                std::memcpy(bytes, &filter.heads[i].value, VIGIL_OPEN_HEAD_SIZE);
+                heads += (heads.empty() ? "" : ", ") + std::string(bytes);
+            }
+            if (!heads.empty()) {
+                parts.push_back("paths " + heads);
+            }
+            if ((filter.odd_paths & bit) != 0) {
+                parts.emplace_back("relative paths");
+            }
+        }
+        if (!parts.empty()) {
+            text += (text.empty() ? "" : "; ") + fmt::format("{} from {}", fmt::join(parts, ", "), who);
+        }
+    }
+    return text.empty() ? "no open" : text;
+}
+
 } // namespace
 
 // A stage's place in its hook's chains; leaving it takes the stage out.
@@ -151,7 +194,7 @@ std::expected<std::unique_ptr<HookDispatch>, std::string> HookDispatch::load(con
     }
     auto dispatch = std::unique_ptr<HookDispatch>(new HookDispatch(std::move(*loaded), settings.disabled_types));
     if (dispatch->stages_fd_ < 0 || dispatch->lengths_fd_ < 0 || dispatch->connect_filter_fd_ < 0 ||
-        dispatch->address_filter_fd_ < 0 || dispatch->shared_maps_.size() != 2) {
+        dispatch->address_filter_fd_ < 0 || dispatch->open_filter_fd_ < 0 || dispatch->shared_maps_.size() != 2) {
         return std::unexpected("the hook dispatcher object lacks its maps");
     }
     return dispatch;
@@ -169,6 +212,7 @@ HookDispatch::HookDispatch(std::unique_ptr<LoadedObject> object, std::set<Attach
     lengths_fd_ = map_fd(*object_, "vigil_chain_lengths");
     connect_filter_fd_ = map_fd(*object_, "vigil_connect_filter");
     address_filter_fd_ = map_fd(*object_, "vigil_connect_address_filter");
+    open_filter_fd_ = map_fd(*object_, "vigil_open_filter");
 }
 
 HookDispatch::~HookDispatch()
@@ -268,11 +312,13 @@ std::expected<std::unique_ptr<Attachment>, std::string> HookDispatch::subscribe(
     auto id = next_id_++;
     auto attachment = std::make_unique<StageAttachment>(*this, id); // leaves the chains again on failure
     for (auto scope : scopes) {
-        state.chains[scope].push_back({id, program_fd, label, options.connect_filter});
+        state.chains[scope].push_back({id, program_fd, label, options.connect_filter, options.open_filter});
     }
     // The filter first: a chain never runs without the filter letting its stages' ports through.
     if (hook == VIGIL_HOOK_CONNECT_ENTER) {
         write_connect_filter();
+    } else if (hook == VIGIL_HOOK_OPEN_ENTER) {
+        write_open_filter();
     }
     for (auto scope : scopes) {
         auto &chain = state.chains[scope];
@@ -327,6 +373,8 @@ void HookDispatch::unsubscribe(uint64_t id)
         }
         if (listed && hook == VIGIL_HOOK_CONNECT_ENTER) {
             write_connect_filter();
+        } else if (listed && hook == VIGIL_HOOK_OPEN_ENTER) {
+            write_open_filter();
         }
         if (listed && state.chains[VIGIL_SCOPE_CONTAINER].empty() && state.chains[VIGIL_SCOPE_HOST].empty()) {
             detach(hook);
@@ -389,6 +437,56 @@ void HookDispatch::write_connect_filter()
     address_filter_ = std::move(addresses);
 }
 
+// Folds the open_enter chains' filters into the dispatcher's one struct vigil_open_filter. The struct is
+// rewritten whole, never atomically: every field of a narrower filter is narrower, so a reader that sees
+// old and new fields mixed still lets through what the remaining stages want.
+void HookDispatch::write_open_filter()
+{
+    vigil_open_filter filter{};
+    std::map<std::pair<uint64_t, uint64_t>, uint8_t> heads; // (value, mask) -> scopes
+    std::array<std::string, VIGIL_SCOPE_COUNT> wanted;      // for the report
+    const auto &chains = hooks_[VIGIL_HOOK_OPEN_ENTER].chains;
+    for (std::size_t scope = 0; scope < chains.size(); ++scope) {
+        auto bit = static_cast<uint8_t>(1u << scope);
+        for (const auto &stage : chains[scope]) {
+            if (!stage.open_filter) {
+                filter.every |= bit;
+                continue;
+            }
+            filter.flags[scope] |= stage.open_filter->flags;
+            if (stage.open_filter->odd_paths) {
+                filter.odd_paths |= bit;
+            }
+            for (const auto &head : stage.open_filter->heads) {
+                if (head.empty() || head.size() > VIGIL_OPEN_HEAD_SIZE) {
+                    filter.every |= bit; // the SDK never writes these: let every open through rather than guess
+                    continue;
+                }
+                uint64_t value = 0;
+                std::memcpy(&value, head.data(), head.size());
+                uint64_t mask = head.size() == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * head.size())) - 1;
+                heads[{value, mask}] |= bit;
+            }
+        }
+    }
+    if (heads.size() > VIGIL_OPEN_FILTER_HEADS) {
+        for (auto [key, bits] : heads) {
+            filter.every |= bits; // more heads than the table holds: those scopes get every open
+        }
+        heads.clear();
+    }
+    for (auto [key, bits] : heads) {
+        auto &entry = filter.heads[filter.head_count++];
+        entry.value = key.first;
+        entry.mask = key.second;
+        entry.scopes = bits;
+    }
+    uint32_t zero = 0;
+    // The one entry of an array the kernel holds is only ever rewritten: nothing to do on error.
+    bpf_map_update_elem(open_filter_fd_, &zero, &filter, BPF_ANY);
+    open_filter_text_ = open_filter_text(filter);
+}
+
 std::vector<HookReport> HookDispatch::hooks() const
 {
     std::vector<HookReport> reports;
@@ -408,6 +506,8 @@ std::vector<HookReport> HookDispatch::hooks() const
         }
         if (hook == VIGIL_HOOK_CONNECT_ENTER && report.attached) {
             report.filter = connect_filter_text(connect_filter_, address_filter_);
+        } else if (hook == VIGIL_HOOK_OPEN_ENTER && report.attached) {
+            report.filter = open_filter_text_;
         }
         reports.push_back(std::move(report));
     }

@@ -38,7 +38,7 @@ struct HookReport {
     std::string detail;                        // the tracepoints it runs on, or why it cannot run
     std::vector<std::string> container_stages; // in chain order
     std::vector<std::string> host_stages;
-    std::string filter; // connect_enter: which connects run the chain ("ports 53, 3333 from containers; ...")
+    std::string filter; // connect_enter, open_enter: which calls run the chain ("ports 53, 3333 from containers")
 };
 
 class HookDispatch final : public StageSubscriber {
@@ -64,6 +64,7 @@ private:
         int program_fd;
         std::string label;
         std::optional<ConnectFilter> connect_filter; // connect_enter: nullopt is every connect
+        std::optional<OpenFilter> open_filter;       // open_enter: nullopt is every open
     };
     struct Hook {
         std::vector<bpf_link *> links;
@@ -80,6 +81,7 @@ private:
                                                  std::size_t old_length);
     void unsubscribe(uint64_t id);
     void write_connect_filter();
+    void write_open_filter();
 
     std::unique_ptr<LoadedObject> object_;
     std::set<AttachType> disabled_types_;
@@ -90,6 +92,8 @@ private:
     int address_filter_fd_ = -1;
     std::map<uint32_t, uint8_t> connect_filter_;             // vigil_connect_filter's non-zero entries
     std::map<std::vector<uint8_t>, uint8_t> address_filter_; // vigil_connect_address_filter, by key bytes
+    int open_filter_fd_ = -1;
+    std::string open_filter_text_; // what the open_enter chains run for, as last written
     std::vector<Hook> hooks_;
     uint64_t next_id_ = 1;
 };

@@ -193,10 +193,36 @@ std::expected<bpf_object *, std::string> load_what_loads(const std::string &obje
 }
 
 // What the object's constants (set by its configure step) say about its stages; see bpf/dispatch.h.
+// An open_enter stage's vigil_open_* constants; nullopt (every open) unless vigil_open_filtered is set.
+std::optional<OpenFilter> read_open_filter(bpf_object *object)
+{
+    bool filtered = false;
+    uint32_t head_count = 0;
+    OpenFilter filter;
+    char heads[VIGIL_MAX_OPEN_HEADS][VIGIL_OPEN_HEAD_SIZE] = {};
+    if (get_load_time_constant(object, "vigil_open_filtered", &filtered, sizeof(filtered)) != ConstantStatus::set ||
+        !filtered ||
+        get_load_time_constant(object, "vigil_open_flags", &filter.flags, sizeof(filter.flags)) !=
+            ConstantStatus::set ||
+        get_load_time_constant(object, "vigil_open_odd_paths", &filter.odd_paths, sizeof(filter.odd_paths)) !=
+            ConstantStatus::set ||
+        get_load_time_constant(object, "vigil_open_head_count", &head_count, sizeof(head_count)) !=
+            ConstantStatus::set ||
+        get_load_time_constant(object, "vigil_open_heads", heads, sizeof(heads)) != ConstantStatus::set ||
+        head_count > VIGIL_MAX_OPEN_HEADS) {
+        return std::nullopt;
+    }
+    for (uint32_t i = 0; i < head_count; ++i) {
+        filter.heads.emplace_back(heads[i], strnlen(heads[i], VIGIL_OPEN_HEAD_SIZE));
+    }
+    return filter;
+}
+
 StageOptions read_stage_options(bpf_object *object)
 {
     StageOptions options;
     get_load_time_constant(object, "vigil_watch_host", &options.watch_host, sizeof(options.watch_host));
+    options.open_filter = read_open_filter(object);
     uint32_t port_count = VIGIL_CONNECT_EVERY_PORT;
     uint32_t address_count = 0;
     std::array<uint16_t, VIGIL_MAX_CONNECT_PORTS> ports{};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detector.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -81,6 +82,9 @@ EscapeDetector::EscapeDetector(vigil::Host host, const vigil::Config &config)
 // spared unless the configuration asks for it.
 void EscapeDetector::configure_bpf(const vigil::BpfSetup &setup)
 {
+    // The open stage looks at write-opens (control files) and at /proc paths (another process's root):
+    // every other open ends in the core's dispatcher.
+    setup.set_open_filter(bpf_object_name, O_WRONLY | O_RDWR, {"/proc/"}, false);
     if (host_facts_.loads_modules || policy_.module_attempts_on_every_syscall) {
         return;
     }

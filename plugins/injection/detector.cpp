@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detector.hpp"
 
+#include <fcntl.h>
+
 #include <string>
 
 namespace vigil_injection {
@@ -32,6 +34,8 @@ void InjectionDetector::configure_bpf(const vigil::BpfSetup &setup)
     // object's stages run for host tasks.
     const bool watch_host = !containers_only_;
     setup.set_constant(bpf_object_name, "vigil_watch_host", watch_host);
+    // The open stage looks at write-opens only (ld.so.preload, libraries): reads end in the core's dispatcher.
+    setup.set_open_filter(bpf_object_name, O_WRONLY | O_RDWR, {}, false);
 }
 
 void InjectionDetector::on_event(const vigil::Event &event)

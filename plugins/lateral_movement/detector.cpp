@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detector.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace vigil_lateral_movement {
 namespace {
@@ -47,6 +49,18 @@ void LateralMovementDetector::configure_bpf(const vigil::BpfSetup &setup)
     setup.set_constant(bpf_object_name, "token_prefix_lengths", tables.prefix_lengths);
     setup.set_constant(bpf_object_name, "token_prefix_count", tables.prefix_count);
     setup.set_constant(bpf_object_name, "watch_token_opens", tables.watch_opens);
+    // Only opens that may name a token reach the open stage: a token prefix's first directory ("/var/",
+    // "/run/"), or a path that no first directory rules out (relative, "//", "/.").
+    std::vector<std::string> heads;
+    for (uint32_t i = 0; i < tables.prefix_count; ++i) {
+        std::string_view prefix(tables.prefixes[i], tables.prefix_lengths[i]);
+        auto slash = prefix.find('/', 1);
+        auto head = prefix.substr(0, slash == std::string_view::npos ? prefix.size() : slash + 1);
+        heads.emplace_back(head.substr(0, VIGIL_OPEN_HEAD_SIZE));
+    }
+    std::sort(heads.begin(), heads.end());
+    heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+    setup.set_open_filter(bpf_object_name, 0, heads, tables.watch_opens);
     // Only connects to a watched endpoint reach the connect stage: its port, or its address when any port.
     std::vector<uint16_t> ports;
     std::vector<vigil_connect_address> addresses;

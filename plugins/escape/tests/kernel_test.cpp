@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // escape.kernel_module_load and escape.bpf_program_load, through the real escape.so.
+#include <fcntl.h>
+
 #include "test_support.hpp"
 
 using namespace escape_test;
@@ -96,6 +98,12 @@ TEST_CASE("a kernel without module support gets no module-load program, unless a
         sensor.start();
         REQUIRE(sensor.host.configure_bpf() == 0);
         CHECK(skipped(sensor.host).empty());
+        // The core's dispatcher runs the open stage for write-opens and /proc paths only.
+        CHECK(sensor.host.constant<bool>("escape", "vigil_open_filtered") == true);
+        CHECK(sensor.host.constant<uint64_t>("escape", "vigil_open_flags") == uint64_t{O_WRONLY | O_RDWR});
+        CHECK(sensor.host.constant<uint32_t>("escape", "vigil_open_head_count") == 1u);
+        auto heads = sensor.host.constants().at("escape.vigil_open_heads");
+        CHECK(std::string(reinterpret_cast<const char *>(heads.data()), 6) == "/proc/");
     }
     SUBCASE("no modules: none of the five, not even the one on every syscall")
     {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <fcntl.h>
+
 #include "test_support.hpp"
 
 using injection_test::Sensor;
@@ -133,6 +135,11 @@ TEST_CASE("configure_bpf passes containers_only to the kernel side, as vigil_wat
         sensor.start();
         REQUIRE(sensor.host.configure_bpf() == 0);
         CHECK(sensor.host.constant<bool>("injection", "vigil_watch_host") == true);
+        // The core's dispatcher runs the open stage for write-opens only.
+        CHECK(sensor.host.constant<bool>("injection", "vigil_open_filtered") == true);
+        CHECK(sensor.host.constant<uint64_t>("injection", "vigil_open_flags") == uint64_t{O_WRONLY | O_RDWR});
+        CHECK(sensor.host.constant<uint32_t>("injection", "vigil_open_head_count") == 0u);
+        CHECK(sensor.host.constant<bool>("injection", "vigil_open_odd_paths") == false);
     }
     SUBCASE("on when configured: containers only")
     {

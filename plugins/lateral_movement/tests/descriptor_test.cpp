@@ -96,6 +96,14 @@ TEST_CASE("the kernel's tables: endpoints and token prefixes")
     CHECK(prefixes.size() == LATERAL_MAX_PREFIXES * LATERAL_PREFIX_SIZE);
     CHECK(std::string(reinterpret_cast<const char *>(prefixes.data())) == "/run/secrets/kubernetes.io/serviceaccount/");
     CHECK(sensor.host.constant<bool>("lateral_movement", "watch_token_opens") == true);
+    // The core's dispatcher runs the open stage for the prefixes' first directories and odd paths only.
+    CHECK(sensor.host.constant<bool>("lateral_movement", "vigil_open_filtered") == true);
+    CHECK(sensor.host.constant<uint64_t>("lateral_movement", "vigil_open_flags") == 0u);
+    CHECK(sensor.host.constant<bool>("lateral_movement", "vigil_open_odd_paths") == true);
+    CHECK(sensor.host.constant<uint32_t>("lateral_movement", "vigil_open_head_count") == 2u);
+    auto heads = sensor.host.constants().at("lateral_movement.vigil_open_heads");
+    CHECK(std::string(reinterpret_cast<const char *>(heads.data()), 5) == "/run/");
+    CHECK(std::string(reinterpret_cast<const char *>(heads.data()) + VIGIL_OPEN_HEAD_SIZE, 5) == "/var/");
 }
 
 TEST_CASE("the core's dispatcher runs the connect stage only for watched ports and addresses")
@@ -128,6 +136,10 @@ TEST_CASE("no token rule, no open watching")
     REQUIRE(sensor.host.configure_bpf() == 0);
     CHECK(sensor.host.constant<bool>("lateral_movement", "watch_token_opens") == false);
     CHECK(sensor.host.constant<uint32_t>("lateral_movement", "token_prefix_count") == 0u);
+    // No open at all for the open stage.
+    CHECK(sensor.host.constant<uint32_t>("lateral_movement", "vigil_open_head_count") == 0u);
+    CHECK(sensor.host.constant<bool>("lateral_movement", "vigil_open_odd_paths") == false);
+    CHECK(sensor.host.constant<uint64_t>("lateral_movement", "vigil_open_flags") == 0u);
 }
 
 TEST_CASE("configuration errors are refused at init")

@@ -219,6 +219,32 @@ public:
         set_constant(object, "vigil_connect_address_count", static_cast<uint32_t>(addresses.size()));
     }
 
+    // The opens @object's open_enter stages want (see <vigil/bpf/dispatch.h>): with any of @flags
+    // (O_WRONLY | O_RDWR: write access), paths starting with one of @heads (each "/" and at most
+    // VIGIL_OPEN_HEAD_SIZE bytes, e.g. "/proc/"), and with @odd_paths, paths that do not start with
+    // "/" and a name (relative ones, "//", "/."). The core's dispatcher ends every other open before
+    // the chain. Without this call the stages get every open; with more heads than
+    // VIGIL_MAX_OPEN_HEADS, or a head that is not "/..." of at most 8 bytes, too.
+    void set_open_filter(const char *object, uint64_t flags, const std::vector<std::string> &heads,
+                         bool odd_paths) const
+    {
+        char table[VIGIL_MAX_OPEN_HEADS][VIGIL_OPEN_HEAD_SIZE] = {};
+        if (heads.size() > VIGIL_MAX_OPEN_HEADS) {
+            return;
+        }
+        for (std::size_t i = 0; i < heads.size(); ++i) {
+            if (heads[i].empty() || heads[i][0] != '/' || heads[i].size() > VIGIL_OPEN_HEAD_SIZE) {
+                return;
+            }
+            std::memcpy(table[i], heads[i].data(), heads[i].size());
+        }
+        set_constant(object, "vigil_open_flags", flags);
+        set_constant(object, "vigil_open_odd_paths", odd_paths);
+        set_constant(object, "vigil_open_heads", table);
+        set_constant(object, "vigil_open_head_count", static_cast<uint32_t>(heads.size()));
+        set_constant(object, "vigil_open_filtered", true);
+    }
+
     // Leaves @program of @object out on this kernel, for @reason (see vigil_bpf_setup.skip_program).
     // False when the sensor predates ABI 1.6: the program then loads as before.
     bool skip_program(const char *object, const char *program, const char *reason) const

@@ -23,6 +23,7 @@
 #include "connect_stage_cases.skel.h"
 #include "core/probes/hook_dispatch.hpp"
 #include "core/probes/load_time_constants.hpp"
+#include "open_stage_cases.skel.h"
 #include "probes/kernel_test_support.hpp"
 #include "stage_cases.skel.h"
 
@@ -169,6 +170,64 @@ std::unique_ptr<LoadedObject> load_connect_counter(const LoadSettings &settings,
     });
     REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error()));
     return std::move(*loaded);
+}
+
+// The open counter for @target; @filter: its vigil_open_* constants, or nullopt for the default.
+std::unique_ptr<LoadedObject> load_open_counter(const LoadSettings &settings, uint32_t target,
+                                                const std::optional<OpenFilter> &filter)
+{
+    ObjectSpec spec;
+    spec.owner = "test";
+    spec.name = "open_stage_cases";
+    spec.elf = open_stage_cases__elf_bytes(&spec.elf_size);
+    spec.programs = {{"open_counter", "", 0, false}};
+    auto loaded = load_object(spec, settings, [&](bpf_object *object) {
+        bool watch_host = true;
+        set_load_time_constant(object, "target_tgid", &target, sizeof(target));
+        set_load_time_constant(object, "vigil_watch_host", &watch_host, sizeof(watch_host));
+        if (filter) {
+            bool filtered = true;
+            char heads[VIGIL_MAX_OPEN_HEADS][VIGIL_OPEN_HEAD_SIZE] = {};
+            for (std::size_t i = 0; i < filter->heads.size(); ++i) {
+                std::memcpy(heads[i], filter->heads[i].data(), filter->heads[i].size());
+            }
+            auto count = static_cast<uint32_t>(filter->heads.size());
+            set_load_time_constant(object, "vigil_open_filtered", &filtered, sizeof(filtered));
+            set_load_time_constant(object, "vigil_open_flags", &filter->flags, sizeof(filter->flags));
+            set_load_time_constant(object, "vigil_open_odd_paths", &filter->odd_paths, sizeof(filter->odd_paths));
+            set_load_time_constant(object, "vigil_open_heads", heads, sizeof(heads));
+            set_load_time_constant(object, "vigil_open_head_count", &count, sizeof(count));
+        }
+    });
+    REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error()));
+    return std::move(*loaded);
+}
+
+// Opens, in turn: a read of /etc/hostname, a read under /proc, a write in /tmp, a relative read.
+std::function<bool()> open_in_turn()
+{
+    return [next = 0]() mutable {
+        int fd = -1;
+        switch (next++ % 4) {
+        case 0:
+            fd = open("/etc/hostname", O_RDONLY);
+            break;
+        case 1:
+            fd = open("/proc/self/stat", O_RDONLY);
+            break;
+        case 2:
+            fd = open("/tmp/vigil-open-filter-test", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            break;
+        default:
+            fd = openat(open("/", O_RDONLY | O_DIRECTORY), "etc/hostname", O_RDONLY);
+            break;
+        }
+        if (fd < 0) {
+            return false;
+        }
+        close(fd);
+        return true;
+    };
 }
 
 ProgramState state_of(const LoadedObject &object, std::string_view name)
@@ -343,6 +402,53 @@ TEST_CASE("hook dispatch: a connect reaches the chain only when some stage wants
         auto counter = load_connect_counter(settings, connecter.pid(), ConnectFilter{});
         CHECK(filter_text() == "no connect");
         connecter.run(10);
+        CHECK(seen(*counter)[0] == 0);
+    }
+}
+
+TEST_CASE("hook dispatch: an open reaches the chain only when some stage wants it")
+{
+    VIGIL_REQUIRE_KERNEL_ACCESS();
+    auto dispatch = load_dispatch({});
+    LoadSettings settings;
+    settings.stages = dispatch.get();
+    auto filter_text = [&] { return hook_named(*dispatch, "open_enter").filter; };
+    // Each round of 4: /etc/hostname read, /proc/self/stat read, /tmp write, relative read (and its "/" dir open).
+
+    SUBCASE("write-opens only")
+    {
+        Child opener(open_in_turn());
+        auto counter = load_open_counter(settings, opener.pid(), OpenFilter{O_WRONLY | O_RDWR, {}, false});
+        CHECK(filter_text() == "flags 0x3 from containers; flags 0x3 from host tasks");
+        opener.run(40);
+        CHECK(seen(*counter)[0] == 10);
+    }
+    SUBCASE("a head, and odd paths")
+    {
+        Child opener(open_in_turn());
+        auto counter = load_open_counter(settings, opener.pid(), OpenFilter{0, {"/proc/"}, true});
+        CHECK(filter_text() == "paths /proc/, relative paths from containers; paths /proc/, relative paths from host "
+                               "tasks");
+        opener.run(40);
+        CHECK(seen(*counter)[0] == 20); // /proc/self/stat and etc/hostname; not /etc, /tmp or "/"
+    }
+    SUBCASE("a stage that says nothing opens the chain to every open")
+    {
+        Child opener(open_in_turn());
+        auto filtered = load_open_counter(settings, opener.pid(), OpenFilter{O_WRONLY | O_RDWR, {}, false});
+        auto silent = load_open_counter(settings, opener.pid(), std::nullopt);
+        CHECK(filter_text() == "every open from containers; every open from host tasks");
+        opener.run(40);
+        CHECK(seen(*silent)[0] == 50); // the "/" directory of each relative open too
+        silent.reset();
+        CHECK(filter_text() == "flags 0x3 from containers; flags 0x3 from host tasks");
+    }
+    SUBCASE("a stage that wants no open never runs")
+    {
+        Child opener(open_in_turn());
+        auto counter = load_open_counter(settings, opener.pid(), OpenFilter{});
+        CHECK(filter_text() == "no open");
+        opener.run(8);
         CHECK(seen(*counter)[0] == 0);
     }
 }
