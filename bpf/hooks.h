@@ -104,8 +104,9 @@ struct vigil_open_filter {
 	__u64 flags[VIGIL_SCOPE_COUNT]; /* by scope: opens with any of these flags */
 	__u8 every;                     /* scopes with a stage that wants every open */
 	__u8 odd_paths;                 /* scopes with a stage that wants odd paths */
+	__u8 head_scopes;               /* scopes with some head: the others need not read the path */
 	__u8 head_count;
-	__u8 reserved[5];
+	__u8 reserved[4];
 	struct vigil_open_head heads[VIGIL_OPEN_FILTER_HEADS];
 };
 

@@ -116,8 +116,8 @@ static __always_inline bool open_wanted(struct vigil_call *call)
 		return true;
 	if (call->open_flags & filter->flags[in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST])
 		return true;
-	if (filter->head_count == 0 && !(filter->odd_paths & scope))
-		return false;
+	if (!((filter->head_scopes | filter->odd_paths) & scope))
+		return false; /* a host read, say: no stage of this scope looks at paths */
 	/* Tested, then taken from the call: clang may otherwise mask the pointer, which the verifier refuses. */
 	if (!vigil_call_head(call))
 		return false;

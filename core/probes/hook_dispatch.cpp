@@ -480,6 +480,7 @@ void HookDispatch::write_open_filter()
         entry.value = key.first;
         entry.mask = key.second;
         entry.scopes = bits;
+        filter.head_scopes |= bits;
     }
     uint32_t zero = 0;
     // The one entry of an array the kernel holds is only ever rewritten: nothing to do on error.
