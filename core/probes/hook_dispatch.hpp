@@ -26,6 +26,7 @@
 #include "core/probes/attachment.hpp"
 #include "core/probes/host_namespaces.hpp"
 #include "core/probes/object_loader.hpp"
+#include "core/probes/stage_filter_text.hpp"
 
 struct bpf_link;
 
@@ -90,8 +91,8 @@ private:
     int lengths_fd_ = -1;
     int connect_filter_fd_ = -1;
     int address_filter_fd_ = -1;
-    std::map<uint32_t, uint8_t> connect_filter_;             // vigil_connect_filter's non-zero entries
-    std::map<std::vector<uint8_t>, uint8_t> address_filter_; // vigil_connect_address_filter, by key bytes
+    std::map<uint32_t, uint8_t> connect_filter_;   // vigil_connect_filter's non-zero entries
+    std::map<AddressKey, uint8_t> address_filter_; // vigil_connect_address_filter, by key bytes
     int open_filter_fd_ = -1;
     std::string open_filter_text_; // what the open_enter chains run for, as last written
     std::vector<Hook> hooks_;

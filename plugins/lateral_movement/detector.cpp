@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "detector.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string>
@@ -58,9 +57,7 @@ void LateralMovementDetector::configure_bpf(const vigil::BpfSetup &setup)
         auto head = prefix.substr(0, slash == std::string_view::npos ? prefix.size() : slash + 1);
         heads.emplace_back(head.substr(0, VIGIL_OPEN_HEAD_SIZE));
     }
-    std::sort(heads.begin(), heads.end());
-    heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
-    setup.set_open_filter(bpf_object_name, 0, heads, tables.watch_opens);
+    setup.set_open_filter(bpf_object_name, 0, std::move(heads), tables.watch_opens);
     // Only connects to a watched endpoint reach the connect stage: its port, or its address when any port.
     std::vector<uint16_t> ports;
     std::vector<vigil_connect_address> addresses;

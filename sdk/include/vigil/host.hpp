@@ -221,13 +221,14 @@ public:
 
     // The opens @object's open_enter stages want (see <vigil/bpf/dispatch.h>): with any of @flags
     // (O_WRONLY | O_RDWR: write access), paths starting with one of @heads (each "/" and at most
-    // VIGIL_OPEN_HEAD_SIZE bytes, e.g. "/proc/"), and with @odd_paths, paths that do not start with
+    // VIGIL_OPEN_HEAD_SIZE bytes, e.g. "/proc/"; repeats count once), and with @odd_paths, paths that do not start with
     // "/" and a name (relative ones, "//", "/."). The core's dispatcher ends every other open before
     // the chain. Without this call the stages get every open; with more heads than
     // VIGIL_MAX_OPEN_HEADS, or a head that is not "/..." of at most 8 bytes, too.
-    void set_open_filter(const char *object, uint64_t flags, const std::vector<std::string> &heads,
-                         bool odd_paths) const
+    void set_open_filter(const char *object, uint64_t flags, std::vector<std::string> heads, bool odd_paths) const
     {
+        std::sort(heads.begin(), heads.end());
+        heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
         char table[VIGIL_MAX_OPEN_HEADS][VIGIL_OPEN_HEAD_SIZE] = {};
         if (heads.size() > VIGIL_MAX_OPEN_HEADS) {
             return;
