@@ -32,6 +32,8 @@ struct SensorConfig {
     bool mount_tracefs = true;       // mount tracefs at /sys/kernel/tracing if it is not mounted
     std::string host_proc = "/proc"; // where the host's /proc is (a DaemonSet mounts it elsewhere)
     uint32_t stats_interval_s = 60;  // 0 = never; else 1..86400
+    // Plugins' state across restarts, one owner-only subdirectory each ("" = none).
+    std::string state_directory = "/var/lib/vigil";
 
     bool operator==(const SensorConfig &) const = default;
 };

@@ -29,6 +29,7 @@ const Setting<SensorConfig> sensor_settings[] = {
     {"mount_tracefs", &SensorConfig::mount_tracefs, "Mount tracefs at /sys/kernel/tracing when it is not mounted."},
     {"host_proc", &SensorConfig::host_proc, "Where the host's /proc is visible (a DaemonSet mounts it elsewhere)."},
     {"stats_interval_s", &SensorConfig::stats_interval_s, "Seconds between statistics log lines; 0 turns them off.", {.minimum = 0, .maximum = 86400}},
+    {"state_directory", &SensorConfig::state_directory, "Directory where plugins keep state across restarts, each in a subdirectory named after it (created mode 0700 when a plugin first asks); empty keeps none."},
 };
 
 const Setting<AlertsConfig> alerts_settings[] = {

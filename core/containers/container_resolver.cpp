@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/containers/container_resolver.hpp"
 
+#include "core/containers/cgroup_birth.hpp"
+
 #include <string>
 #include <utility>
 
 namespace vigil::containers {
 
-ContainerResolver::ContainerResolver(CgroupDirectory &directory, std::size_t capacity)
-    : directory_(directory), answers_(capacity)
+ContainerResolver::ContainerResolver(CgroupDirectory &directory, std::size_t capacity, uint64_t sensor_started_ns)
+    : directory_(directory), sensor_started_ns_(sensor_started_ns), answers_(capacity)
 {
 }
 
@@ -19,13 +21,13 @@ const ContainerInfo *ContainerResolver::resolve(uint64_t cgroup_id)
     }
     ++statistics_.misses;
     auto path = directory_.path_of(cgroup_id);
-    return remember(cgroup_id, path ? answer_for(cgroup_id, *path) : nullptr);
+    return remember(cgroup_id, path ? answer_for(cgroup_id, *path, std::nullopt) : nullptr);
 }
 
-void ContainerResolver::on_cgroup_created(uint64_t cgroup_id, std::string_view path)
+void ContainerResolver::on_cgroup_created(uint64_t cgroup_id, std::string_view path, uint64_t created_ns)
 {
     directory_.add(cgroup_id, path);
-    auto answer = answer_for(cgroup_id, path);
+    auto answer = answer_for(cgroup_id, path, ContainerStart{created_ns, false});
     // A container's answer is stored now so that its first event is a hit.
     // Host cgroups are many and mostly never seen in events: those are only
     // stored when asked for, unless an old answer must be corrected.
@@ -38,12 +40,30 @@ void ContainerResolver::on_cgroup_removed(uint64_t cgroup_id)
     directory_.remove(cgroup_id);
 }
 
-ContainerResolver::Answer ContainerResolver::answer_for(uint64_t cgroup_id, std::string_view path)
+void ContainerResolver::for_each_container(const std::function<void(ContainerInfo &)> &visit)
+{
+    answers_.for_each([&](const uint64_t &, Answer &answer) {
+        if (answer)
+            visit(*answer);
+    });
+}
+
+ContainerResolver::Answer ContainerResolver::answer_for(uint64_t cgroup_id, std::string_view path,
+                                                        std::optional<ContainerStart> start) const
 {
     auto identity = parse_cgroup_path(path);
     if (!identity)
         return nullptr;
-    return std::make_unique<const ContainerInfo>(cgroup_id, std::move(*identity), std::string(path));
+    if (!start) {
+        // Only the directory knows, and its change time is an estimate; without
+        // one, the container is taken to be older than the sensor, as most are.
+        auto changed_ns = cgroup_change_time_ns(directory_.mount_point(), path);
+        start = ContainerStart{changed_ns, changed_ns == 0 || changed_ns < sensor_started_ns_};
+    }
+    auto answer = std::make_unique<ContainerInfo>(cgroup_id, std::move(*identity), std::string(path), *start);
+    if (new_container_hook_)
+        new_container_hook_(*answer);
+    return answer;
 }
 
 const ContainerInfo *ContainerResolver::remember(uint64_t cgroup_id, Answer answer)

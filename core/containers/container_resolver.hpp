@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace vigil::containers {
@@ -24,9 +26,16 @@ struct ResolverStatistics {
 // Used from one thread only (the sensor's event thread).
 class ContainerResolver {
 public:
+    // Called for every container the resolver makes, before it is handed
+    // out: it may set the container's pod facts.
+    using NewContainerHook = std::function<void(ContainerInfo &)>;
+
     // Keeps at most @capacity answers, evicting the least recently used.
-    // @directory must outlive the resolver.
-    ContainerResolver(CgroupDirectory &directory, std::size_t capacity);
+    // @directory must outlive the resolver. @sensor_started_ns (CLOCK_BOOTTIME)
+    // tells a container found later from one that was there at the start.
+    ContainerResolver(CgroupDirectory &directory, std::size_t capacity, uint64_t sensor_started_ns = 0);
+
+    void on_new_container(NewContainerHook hook) { new_container_hook_ = std::move(hook); }
 
     // The container of @cgroup_id, or nullptr for a host cgroup or an unknown id.
     // Positive and negative answers are both remembered: after the first call
@@ -39,10 +48,15 @@ public:
     // distinct ids have been resolved or created since.
     const ContainerInfo *resolve(uint64_t cgroup_id);
 
-    // From the kernel's cgroup-created event. Also tells the directory, and
-    // replaces any answer held for the id (an event that raced ahead of the
-    // creation may have left "unknown" there).
-    void on_cgroup_created(uint64_t cgroup_id, std::string_view path);
+    // From the kernel's cgroup-created event, of time @created_ns
+    // (CLOCK_BOOTTIME): when the container started. Also tells the directory,
+    // and replaces any answer held for the id (an event that raced ahead of
+    // the creation may have left "unknown" there).
+    void on_cgroup_created(uint64_t cgroup_id, std::string_view path, uint64_t created_ns = 0);
+
+    // Calls @visit for every container held, without changing their order of
+    // use. For updating their pod facts: event thread, never during a hook.
+    void for_each_container(const std::function<void(ContainerInfo &)> &visit);
 
     // From the kernel's cgroup-removed event. The answer is kept for events
     // still in flight from the container's last moments; the table's LRU
@@ -57,12 +71,16 @@ public:
 
 private:
     // nullptr: not a container. Held by pointer so a ContainerInfo never moves.
-    using Answer = std::unique_ptr<const ContainerInfo>;
+    using Answer = std::unique_ptr<ContainerInfo>;
 
-    static Answer answer_for(uint64_t cgroup_id, std::string_view path);
+    // @start: nullopt for a container found by asking the directory (one from before the start, or
+    // whose creation event was missed): it is estimated from the cgroup's directory.
+    Answer answer_for(uint64_t cgroup_id, std::string_view path, std::optional<ContainerStart> start) const;
     const ContainerInfo *remember(uint64_t cgroup_id, Answer answer);
 
     CgroupDirectory &directory_;
+    uint64_t sensor_started_ns_;
+    NewContainerHook new_container_hook_;
     LruTable<uint64_t, Answer> answers_;
     ResolverStatistics statistics_;
 };

@@ -72,6 +72,14 @@ public:
         return true;
     }
 
+    // Calls @visit(key, value) for every entry, most recently used first, without
+    // counting it as a use.
+    template <typename Visit> void for_each(Visit &&visit)
+    {
+        for (auto &[key, value] : entries_)
+            visit(static_cast<const Key &>(key), value);
+    }
+
     std::size_t size() const { return entries_.size(); }
     std::size_t capacity() const { return capacity_; }
     bool full() const { return entries_.size() >= capacity_; }

@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/util/private_directory.hpp"
+
 namespace vigil::dispatch {
 
 PluginServices::PluginServices(processes::ProcessTable &processes, containers::ContainerResolver &containers,
@@ -16,7 +18,7 @@ PluginServices::PluginServices(processes::ProcessTable &processes, containers::C
 {
     host_info_ = vigil_host_info{sizeof(vigil_host_info),    node_.node_name.c_str(), node_.proc_root.c_str(),
                                  node_.cgroup2_root.c_str(), node_.namespaces.mnt_ns, node_.namespaces.pid_ns,
-                                 node_.namespaces.net_ns};
+                                 node_.namespaces.net_ns,    node_.started_ns};
 }
 
 void PluginServices::declare(const plugins::PluginDescriptor &descriptor)
@@ -120,6 +122,26 @@ uint32_t PluginServices::metric_register(const std::string &name, const std::str
 void PluginServices::metric_add(uint32_t metric, uint64_t delta)
 {
     metrics_.add(metric, delta);
+}
+
+// Called once per plugin (PluginHostApi keeps the answer), so the reason is logged once.
+std::string PluginServices::state_directory(const std::string &plugin)
+{
+    if (node_.state_directory.empty()) {
+        spdlog::warn("{}: asked for a state directory, but [sensor] state_directory is \"\": it keeps no state",
+                     plugin);
+        return {};
+    }
+    auto base = node_.state_directory;
+    while (base.size() > 1 && base.ends_with('/')) {
+        base.pop_back();
+    }
+    auto directory = base + "/" + plugin;
+    if (auto made = util::make_private_directory(directory); !made) {
+        spdlog::error("{}: no state directory, so it keeps no state: {}", plugin, made.error());
+        return {};
+    }
+    return directory;
 }
 
 } // namespace vigil::dispatch

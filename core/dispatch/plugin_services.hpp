@@ -28,6 +28,8 @@ struct NodeFacts {
     std::string proc_root;
     std::string cgroup2_root;
     probes::HostNamespaces namespaces;
+    uint64_t started_ns = 0;     // CLOCK_BOOTTIME when the sensor started
+    std::string state_directory; // [sensor] state_directory: "" for none
 };
 
 class PluginServices : public plugins::HostServices {
@@ -47,6 +49,11 @@ public:
     const vigil_host_info *host_info() override { return &host_info_; }
     uint32_t metric_register(const std::string &name, const std::string &help) override;
     void metric_add(uint32_t metric, uint64_t delta) override;
+    std::string state_directory(const std::string &plugin) override;
+    uint64_t records_lost() override { return records_lost_; }
+
+    // The ring buffers' lost records, all rings together, as the sensor last counted them.
+    void set_records_lost(uint64_t total) { records_lost_ = total; }
 
 private:
     void warn_undeclared(const std::string &plugin, const alerts::Alert &alert);
@@ -60,6 +67,7 @@ private:
     vigil_host_info host_info_{};                            // points into node_
     std::set<std::pair<std::string, std::string>> declared_; // (plugin, ATT&CK id)
     std::set<std::pair<std::string, std::string>> warned_;
+    uint64_t records_lost_ = 0;
     std::array<const processes::ProcessEntry *, alerts::AlertContext::max_ancestry> ancestry_scratch_{};
 };
 

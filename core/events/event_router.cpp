@@ -88,7 +88,7 @@ void EventRouter::handle_core(const void *data, std::size_t size)
         break;
     case VIGIL_KIND_CGROUP_CREATED: {
         const auto &change = *static_cast<const vigil_cgroup_change *>(data);
-        containers_.on_cgroup_created(change.cgroup_id, cgroup_path_of(change));
+        containers_.on_cgroup_created(change.cgroup_id, cgroup_path_of(change), header->timestamp_ns);
         break;
     }
     default:

@@ -9,6 +9,14 @@
 
 namespace vigil::kubernetes {
 
+// One entry of the pod's container statuses (regular, init or ephemeral).
+struct ContainerStatus {
+    std::string id;       // 64 hex digits
+    std::string name;     // the container's name in the pod
+    std::string image;    // "repo:tag", as the status gives it
+    std::string image_id; // the digest, as imageID gives it
+};
+
 struct PodMetadata {
     std::string uid;
     std::string namespace_name;
@@ -26,7 +34,8 @@ struct PodMetadata {
     // Which revision of the workload's pod template made this pod:
     // pod-template-hash (ReplicaSet) or controller-revision-hash (DaemonSet, StatefulSet).
     std::string template_hash;
-    std::vector<std::string> container_ids; // 64 hex digits each, from every kind of container status
+    std::vector<std::string> container_ids;  // 64 hex digits each, from every kind of container status
+    std::vector<ContainerStatus> containers; // the same containers, in the same order
 };
 
 } // namespace vigil::kubernetes

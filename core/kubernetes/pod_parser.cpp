@@ -24,7 +24,8 @@ std::string string_member(const nlohmann::json &object, const char *key)
     return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
 }
 
-void add_container_ids(const nlohmann::json &status, const char *list_name, std::vector<std::string> &ids)
+// A container still being created has no id yet: it cannot be matched to a cgroup, so it is left out.
+void add_containers(const nlohmann::json &status, const char *list_name, PodMetadata &pod)
 {
     const auto *list = member(status, list_name);
     if (list == nullptr || !list->is_array()) {
@@ -32,7 +33,9 @@ void add_container_ids(const nlohmann::json &status, const char *list_name, std:
     }
     for (const auto &entry : *list) {
         if (auto id = container_id_from_status(string_member(entry, "containerID"))) {
-            ids.push_back(std::move(*id));
+            pod.container_ids.push_back(*id);
+            pod.containers.push_back(ContainerStatus{std::move(*id), string_member(entry, "name"),
+                                                     string_member(entry, "image"), string_member(entry, "imageID")});
         }
     }
 }
@@ -120,9 +123,9 @@ std::expected<PodMetadata, std::string> parse_pod(const nlohmann::json &object, 
     }
 
     if (const auto *status = member(object, "status")) {
-        add_container_ids(*status, "initContainerStatuses", pod.container_ids);
-        add_container_ids(*status, "containerStatuses", pod.container_ids);
-        add_container_ids(*status, "ephemeralContainerStatuses", pod.container_ids);
+        add_containers(*status, "initContainerStatuses", pod);
+        add_containers(*status, "containerStatuses", pod);
+        add_containers(*status, "ephemeralContainerStatuses", pod);
     }
     return pod;
 }

@@ -21,6 +21,9 @@ public:
     virtual const vigil_host_info *host_info() = 0;
     virtual uint32_t metric_register(const std::string &name, const std::string &help) = 0;
     virtual void metric_add(uint32_t metric, uint64_t delta) = 0;
+    // ABI 1.7: @plugin's state directory, created; "" when there is none (see vigil_host_api).
+    virtual std::string state_directory(const std::string &plugin) = 0;
+    virtual uint64_t records_lost() = 0;
 };
 
 } // namespace vigil::plugins

@@ -63,6 +63,8 @@ PluginHostApi::PluginHostApi(std::string plugin_name, HostServices &services)
     api_.now_ns = now_ns;
     api_.find_process_in_namespace = find_process_in_namespace;
     api_.host_info = host_info;
+    api_.state_directory = state_directory;
+    api_.records_lost = records_lost;
 }
 
 bool PluginHostApi::admit_log_line()
@@ -165,6 +167,21 @@ const vigil_process *PluginHostApi::find_process_in_namespace(void *context, uin
 const vigil_host_info *PluginHostApi::host_info(void *context)
 {
     return self(context).services_.host_info();
+}
+
+const char *PluginHostApi::state_directory(void *context)
+{
+    auto &api = self(context);
+    if (!api.state_directory_) {
+        api.state_directory_ = guarded(
+            "state_directory", [&] { return api.services_.state_directory(api.plugin_name_); }, std::string());
+    }
+    return api.state_directory_->c_str();
+}
+
+uint64_t PluginHostApi::records_lost(void *context)
+{
+    return self(context).services_.records_lost();
 }
 
 } // namespace vigil::plugins

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <vigil/plugin_abi.h>
@@ -36,6 +37,8 @@ private:
     static uint64_t now_ns(void *context);
     static const vigil_process *find_process_in_namespace(void *context, uint32_t pid_ns, uint32_t ns_tgid);
     static const vigil_host_info *host_info(void *context);
+    static const char *state_directory(void *context);
+    static uint64_t records_lost(void *context);
 
     bool admit_log_line();
 
@@ -45,6 +48,8 @@ private:
     uint64_t log_window_start_ns_ = 0;
     uint32_t log_lines_in_window_ = 0;
     uint64_t log_lines_suppressed_ = 0;
+    // Asked of the services once, on the first call; the ABI hands out its c_str() until destroy.
+    std::optional<std::string> state_directory_;
 };
 
 } // namespace vigil::plugins

@@ -22,6 +22,10 @@ void Sensor::run(const std::atomic<bool> &stop)
 {
     auto interval_ms = static_cast<int>(config_.sensor.drain_interval_ms);
     while (!stop.load(std::memory_order_relaxed)) {
+        // Between passes, when no hook holds a container view: the pods the watcher heard of reach the views.
+        if (container_pods_) {
+            container_pods_->refresh();
+        }
         bool saturated = false;
         drain_->drain_once(saturated);
         if (drain_audit_events()) {

@@ -28,6 +28,7 @@
 #include "core/events/event_router.hpp"
 #include "core/events/program_source.hpp"
 #include "core/kubernetes/api_settings.hpp"
+#include "core/kubernetes/container_pods.hpp"
 #include "core/kubernetes/pod_cache.hpp"
 #include "core/kubernetes/pod_watcher.hpp"
 #include "core/metrics/metrics.hpp"
@@ -111,6 +112,8 @@ private:
     std::unique_ptr<kubernetes::PodCache> pods_;
     std::unique_ptr<kubernetes::PodWatcher> pod_watcher_;
     std::unique_ptr<alerts::PodEnricher> pod_enricher_;
+    // The pod fields of the container views plugins see, kept in step with pods_.
+    std::unique_ptr<kubernetes::ContainerPods> container_pods_;
     plugins::PluginDirectory plugin_libraries_;
     // What fallbacks on every syscall cost, measured for a while after start.
     probes::EverySyscallCost every_syscall_cost_;

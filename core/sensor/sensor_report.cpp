@@ -30,6 +30,11 @@ void Sensor::report_lost_events()
 {
     auto rings = drain_->statistics();
     reported_drops_.resize(rings.size(), 0);
+    uint64_t total = 0;
+    for (const auto &ring : rings) {
+        total += ring.dropped;
+    }
+    services_->set_records_lost(total); // what plugins' records_lost() reports until the next count
     for (std::size_t index = 0; index < rings.size(); ++index) {
         const auto &ring = rings[index];
         if (ring.dropped <= reported_drops_[index]) {

@@ -115,7 +115,8 @@ int Sensor::start()
     dispatcher_ = std::make_unique<dispatch::Dispatcher>();
     services_ = std::make_unique<dispatch::PluginServices>(
         *processes_, *containers_, *dispatcher_, *intake_, metrics_,
-        dispatch::NodeFacts{node_name_, config_.sensor.host_proc, cgroups_->mount_point(), host_namespaces_});
+        dispatch::NodeFacts{node_name_, config_.sensor.host_proc, cgroups_->mount_point(), host_namespaces_,
+                            started_ns_, config_.sensor.state_directory});
     programs_ = std::make_unique<events::ProcPrograms>(config_.sensor.host_proc);
     router_ = std::make_unique<events::EventRouter>(*processes_, *containers_, *programs_, *dispatcher_);
     start_kubernetes();
@@ -179,6 +180,7 @@ void Sensor::start_kubernetes()
     pod_enricher_ = std::make_unique<alerts::PodEnricher>(*pods_, uint64_t{settings.unresolved_wait_ms} * 1'000'000ULL,
                                                           max_held_alerts);
     intake_->enrich_with(pod_enricher_.get());
+    container_pods_ = std::make_unique<kubernetes::ContainerPods>(*containers_, *pods_);
     spdlog::info("kubernetes: pod metadata from {} ({}); alerts from a container whose pod is not known yet wait "
                  "up to {} ms",
                  kubernetes_api_->server, kubernetes_api_->origin, settings.unresolved_wait_ms);
@@ -195,7 +197,8 @@ void Sensor::start_containers()
     cgroups_ = std::make_unique<containers::CgroupDirectory>(mount.value_or(""),
                                                              std::size_t{config_.sensor.container_cache_size} * 4);
     auto found = mount ? cgroups_->scan() : 0;
-    containers_ = std::make_unique<containers::ContainerResolver>(*cgroups_, config_.sensor.container_cache_size);
+    containers_ =
+        std::make_unique<containers::ContainerResolver>(*cgroups_, config_.sensor.container_cache_size, started_ns_);
     spdlog::debug("cgroup v2 hierarchy at {}: {} cgroups", mount.value_or("(none)"), found);
     if (auto failure = cgroups_->lookup_failure(); failure && mount) {
         spdlog::warn("cgroups cannot be looked up by id ({}): containers created before the sensor started and "

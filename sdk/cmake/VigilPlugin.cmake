@@ -103,3 +103,31 @@ function(vigil_add_plugin name)
   # Only the entry point is exported; everything else stays inside the plugin.
   target_link_options(${name} PRIVATE "LINKER:--no-undefined" "LINKER:-z,defs")
 endfunction()
+
+# Where plugin commands land: what `vigil <name>` runs in a build tree.
+if(NOT DEFINED VIGIL_COMMAND_OUTPUT_DIRECTORY)
+  set(VIGIL_COMMAND_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/lib/vigil/commands" CACHE INTERNAL "where plugin commands are built")
+endif()
+
+# vigil_add_plugin_command(<target> [NAME <name>]): makes the executable
+# <target> a plugin command, "vigil-<name>" (NAME defaults to the target's
+# name less a "vigil-" or "vigil_" prefix). `vigil <name> ARGS...` runs it with
+# ARGS unchanged, VIGIL_STATE_DIRECTORY set to [sensor] state_directory and
+# VIGIL_CONFIG to the configuration file. Installed when VIGIL_INSTALL_PLUGINS
+# is on, to lib/vigil/commands under the prefix: where the sensor looks, beside
+# its bin/ (not CMAKE_INSTALL_LIBDIR, which may be lib64 or lib/<multiarch>).
+function(vigil_add_plugin_command target)
+  cmake_parse_arguments(ARG "" "NAME" "" ${ARGN})
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "vigil_add_plugin_command(${target}): no such target; add_executable() it first")
+  endif()
+  if(NOT ARG_NAME)
+    string(REGEX REPLACE "^vigil[-_]" "" ARG_NAME "${target}")
+  endif()
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME "vigil-${ARG_NAME}"
+    RUNTIME_OUTPUT_DIRECTORY "${VIGIL_COMMAND_OUTPUT_DIRECTORY}")
+  if(VIGIL_INSTALL_PLUGINS)
+    install(TARGETS ${target} RUNTIME DESTINATION "lib/vigil/commands")
+  endif()
+endfunction()

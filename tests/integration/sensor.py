@@ -64,6 +64,8 @@ def harness_config(build_dir: Path, workdir: Path, overrides=None, plugin_dir=No
             "plugin_dir": str(plugin_dir or default_plugin_dir(build_dir)),
             "log_level": "debug",
             "stats_interval_s": 0,
+            # Each test sensor keeps its plugins' state (drift's profiles) apart: the default is the node's.
+            "state_directory": str(Path(workdir) / "state"),
         },
         # Each test sensor has a spool of its own: the default path is the
         # node's, and a spool refuses a second sensor.

@@ -16,12 +16,15 @@ SOURCE_DIR = Path(os.environ.get("VIGIL_SOURCE_DIR", Path(__file__).resolve().pa
 
 def test_the_shipped_configuration_runs_and_alerts_on_stdout(build_dir, tmp_path):
     injector = build_dir / "tests" / "programs" / "injector"
-    # The shipped file with one change: the spool lives in the test's directory,
-    # so that the test leaves nothing on the host and two runs do not share it.
+    # The shipped file with two changes: the spool and the state directory live in
+    # the test's directory, so that the test leaves nothing on the host and two
+    # runs do not share them.
     shipped = (SOURCE_DIR / "conf" / "vigil.toml").read_text()
     assert 'spool_path = "/var/lib/vigil/spool.db"' in shipped
+    assert 'state_directory = "/var/lib/vigil"' in shipped
     config = tmp_path / "vigil.toml"
-    config.write_text(shipped.replace('spool_path = "/var/lib/vigil/spool.db"', f'spool_path = "{tmp_path}/spool.db"'))
+    config.write_text(shipped.replace('spool_path = "/var/lib/vigil/spool.db"', f'spool_path = "{tmp_path}/spool.db"')
+                      .replace('state_directory = "/var/lib/vigil"', f'state_directory = "{tmp_path}/state"'))
     sensor = subprocess.Popen([str(vigil_path(build_dir)), "run", "-c", str(config)],
                               stdout=subprocess.PIPE, stderr=open(tmp_path / "stderr", "w"), text=True)
     try:

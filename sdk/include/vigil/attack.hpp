@@ -35,6 +35,8 @@ inline constexpr vigil_attack_ref T1070_004 = make("T1070.004", "Indicator Remov
 inline constexpr vigil_attack_ref T1078_001 = make("T1078.001", "Valid Accounts: Default Accounts");
 inline constexpr vigil_attack_ref T1098_006 =
     make("T1098.006", "Account Manipulation: Additional Container Cluster Roles");
+inline constexpr vigil_attack_ref T1059 = make("T1059", "Command and Scripting Interpreter");
+inline constexpr vigil_attack_ref T1071 = make("T1071", "Application Layer Protocol");
 inline constexpr vigil_attack_ref T1105 = make("T1105", "Ingress Tool Transfer");
 inline constexpr vigil_attack_ref T1496 = make("T1496", "Resource Hijacking");
 inline constexpr vigil_attack_ref T1496_001 = make("T1496.001", "Resource Hijacking: Compute Hijacking");
@@ -43,8 +45,12 @@ inline constexpr vigil_attack_ref T1547_006 =
     make("T1547.006", "Boot or Logon Autostart Execution: Kernel Modules and Extensions");
 inline constexpr vigil_attack_ref T1550_001 =
     make("T1550.001", "Use Alternate Authentication Material: Application Access Token");
+inline constexpr vigil_attack_ref T1552_001 = make("T1552.001", "Unsecured Credentials: Credentials In Files");
 inline constexpr vigil_attack_ref T1552_005 = make("T1552.005", "Unsecured Credentials: Cloud Instance Metadata API");
 inline constexpr vigil_attack_ref T1552_007 = make("T1552.007", "Unsecured Credentials: Container API");
+inline constexpr vigil_attack_ref T1554 = make("T1554", "Compromise Host Software Binary");
+inline constexpr vigil_attack_ref T1565_001 = make("T1565.001", "Data Manipulation: Stored Data Manipulation");
+inline constexpr vigil_attack_ref T1571 = make("T1571", "Non-Standard Port");
 inline constexpr vigil_attack_ref T1574_006 = make("T1574.006", "Hijack Execution Flow: Dynamic Linker Hijacking");
 inline constexpr vigil_attack_ref T1609 = make("T1609", "Container Administration Command");
 inline constexpr vigil_attack_ref T1611 = make("T1611", "Escape to Host");

@@ -45,6 +45,48 @@ inline std::string_view container_id(const vigil_raised_alert &alert)
     return in_container(alert.container_id) ? std::string_view(alert.container_id) : std::string_view();
 }
 
+// The ABI 1.7 fields of a container: who it is in its pod, from the
+// Kubernetes API. Empty strings and zeros for a host older than 1.7 (and
+// metadata_source 0 then), and for whatever the host does not know; see
+// vigil_container. The strings are views into the container: valid as long
+// as it is (until the hook returns).
+struct ContainerFacts {
+    std::string_view name;
+    std::string_view image;
+    std::string_view image_id;
+    std::string_view pod_namespace;
+    std::string_view pod_name;
+    std::string_view workload_kind; // "Deployment", ..., "Pod" for a bare pod
+    std::string_view workload_name;
+    std::string_view template_hash;
+    uint64_t started_ns = 0;      // CLOCK_BOOTTIME; 0 if unknown
+    uint32_t metadata_source = 0; // enum vigil_metadata_source; 0: the host does not say
+    bool existed_at_start = false;
+};
+
+// The facts of @container; all empty for nullptr or a host older than ABI 1.7.
+inline ContainerFacts facts(const vigil_container *container)
+{
+    ContainerFacts facts;
+    // The 1.7 fields were appended together: a host that has the last one has them all.
+    if (!VIGIL_HAS_FIELD(container, vigil_container, existed_at_start)) {
+        return facts;
+    }
+    auto text = [](const char *value) { return value != nullptr ? std::string_view(value) : std::string_view(); };
+    facts.name = text(container->name);
+    facts.image = text(container->image);
+    facts.image_id = text(container->image_id);
+    facts.pod_namespace = text(container->pod_namespace);
+    facts.pod_name = text(container->pod_name);
+    facts.workload_kind = text(container->workload_kind);
+    facts.workload_name = text(container->workload_name);
+    facts.template_hash = text(container->template_hash);
+    facts.started_ns = container->started_ns;
+    facts.metadata_source = container->metadata_source;
+    facts.existed_at_start = container->existed_at_start != 0;
+    return facts;
+}
+
 // A counter registered with the sensor's metrics.
 class Counter {
 public:
@@ -106,6 +148,35 @@ public:
             return nullptr;
         }
         return api_->host_info(api_->context);
+    }
+
+    // The plugin's own directory for state kept across restarts, created owner-only;
+    // "" when the sensor keeps none, could not create it, or is older than ABI 1.7.
+    std::string state_directory() const
+    {
+        if (!VIGIL_HAS_FIELD(api_, vigil_host_api, state_directory)) {
+            return {};
+        }
+        const char *directory = api_->state_directory(api_->context);
+        return directory != nullptr ? directory : "";
+    }
+
+    // Records the sensor's ring buffers had no room for since it started, all
+    // rings together; 0 on a host older than ABI 1.7. A detector that learns
+    // what is normal can tell from a change that it missed events.
+    uint64_t records_lost() const
+    {
+        if (!VIGIL_HAS_FIELD(api_, vigil_host_api, records_lost)) {
+            return 0;
+        }
+        return api_->records_lost(api_->context);
+    }
+
+    // When the sensor started (CLOCK_BOOTTIME); 0 on a host older than ABI 1.7.
+    uint64_t sensor_started_ns() const
+    {
+        const auto *info = host_info();
+        return VIGIL_HAS_FIELD(info, vigil_host_info, started_ns) ? info->started_ns : 0;
     }
 
     const vigil_container *find_container(uint64_t cgroup_id) const

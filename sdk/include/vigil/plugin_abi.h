@@ -69,7 +69,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 6
+#define VIGIL_ABI_MINOR 7
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -279,6 +279,40 @@ struct vigil_container {
 	const char *runtime;     /* "containerd", "cri-o", "docker", "podman" */
 	const char *pod_uid;     /* "" when not a Kubernetes pod */
 	const char *cgroup_path; /* relative to vigil_host_info.cgroup2_root */
+	/*
+	 * ABI 1.7: the container in its pod, from the Kubernetes API; "" while
+	 * unknown (see metadata_source). The sensor updates them when the pod's
+	 * metadata arrives or changes, between hooks: a pointer a hook was given
+	 * stays valid until that hook returns, as for the fields above.
+	 */
+	const char *name;          /* its name in the pod (containerStatuses[].name, init and ephemeral ones too) */
+	const char *image;         /* the image reference as the pod's status gives it: "repo:tag" */
+	const char *image_id;      /* the image digest as imageID gives it: "sha256:..." or "repo@sha256:..." */
+	const char *pod_namespace;
+	const char *pod_name;
+	/*
+	 * The workload a person manages: "Deployment", "StatefulSet", "DaemonSet",
+	 * "CronJob", "Job", "ReplicaSet" (one without a Deployment), or "Pod" for
+	 * a bare pod, whose workload_name is then the pod's name.
+	 */
+	const char *workload_kind;
+	const char *workload_name;
+	const char *template_hash; /* pod-template-hash or controller-revision-hash label */
+	/*
+	 * CLOCK_BOOTTIME when the container's cgroup appeared (the kernel's
+	 * cgroup-created event). For one that existed when the sensor started, an
+	 * estimate: its cgroup directory's change time; 0 if unknown.
+	 */
+	uint64_t started_ns;
+	uint32_t metadata_source;  /* enum vigil_metadata_source */
+	uint32_t existed_at_start; /* 1 if the container was already there when the sensor started */
+};
+
+/* ABI 1.7: where the pod fields of a vigil_container come from. */
+enum vigil_metadata_source {
+	VIGIL_METADATA_CGROUP = 1,  /* no API server configured: only what the cgroup path gives */
+	VIGIL_METADATA_PENDING = 2, /* an API server is configured but has not reported this container's pod yet */
+	VIGIL_METADATA_API = 3,     /* the pod fields come from the API */
 };
 
 enum vigil_audit_stage {
@@ -444,6 +478,7 @@ struct vigil_host_info {
 	uint32_t mnt_ns;          /* the host's mount, pid and network namespace inums */
 	uint32_t pid_ns;
 	uint32_t net_ns;
+	uint64_t started_ns;      /* ABI 1.7: CLOCK_BOOTTIME when the sensor started */
 };
 
 /*
@@ -484,6 +519,20 @@ struct vigil_host_api {
 	const struct vigil_process *(*find_process_in_namespace)(void *context, uint32_t pid_ns, uint32_t ns_tgid);
 	/* ABI 1.1: the node's names, paths and namespaces. Never NULL. */
 	const struct vigil_host_info *(*host_info)(void *context);
+	/*
+	 * ABI 1.7: host: a directory of the plugin's own where it may keep state
+	 * across restarts, "<[sensor] state_directory>/<plugin name>", created
+	 * (owner-only, mode 0700, with its parent) on the first call. "" when
+	 * [sensor] state_directory is "" or the directory cannot be created (the
+	 * sensor logs why, once). Never NULL.
+	 */
+	const char *(*state_directory)(void *context);
+	/*
+	 * ABI 1.7: records the sensor's ring buffers had no room for since it
+	 * started, all rings together: what it reports as lost events. Counted
+	 * about once a second, so a count may lag by that much.
+	 */
+	uint64_t (*records_lost)(void *context);
 };
 
 /* ------------------------------------------------------------------------- */
@@ -617,6 +666,7 @@ typedef const struct vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
 #define VIGIL_BPF_SETUP_SIZE_1_6 VIGIL_SIZE_THROUGH(struct vigil_bpf_setup, skip_program)
 #define VIGIL_PROCESS_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_process, cmdline)
 #define VIGIL_CONTAINER_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_container, cgroup_path)
+#define VIGIL_CONTAINER_SIZE_1_7 VIGIL_SIZE_THROUGH(struct vigil_container, existed_at_start)
 #define VIGIL_AUDIT_EVENT_SIZE_1_4 VIGIL_SIZE_THROUGH(struct vigil_audit_event, raw_json_size)
 #define VIGIL_RAISED_ALERT_SIZE_1_5 VIGIL_SIZE_THROUGH(struct vigil_raised_alert, finding_key)
 #define VIGIL_EVENT_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_event, container)
@@ -625,9 +675,11 @@ typedef const struct vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
 #define VIGIL_EVIDENCE_FIELD_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_evidence_field, list_count)
 #define VIGIL_ALERT_REQUEST_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_alert_request, dedup_key)
 #define VIGIL_HOST_INFO_SIZE_1_1 VIGIL_SIZE_THROUGH(struct vigil_host_info, net_ns)
+#define VIGIL_HOST_INFO_SIZE_1_7 VIGIL_SIZE_THROUGH(struct vigil_host_info, started_ns)
 /* The first 1.0 hosts ended at now_ns: find_process_in_namespace came within 1.0, so test for it. */
 #define VIGIL_HOST_API_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_host_api, find_process_in_namespace)
 #define VIGIL_HOST_API_SIZE_1_1 VIGIL_SIZE_THROUGH(struct vigil_host_api, host_info)
+#define VIGIL_HOST_API_SIZE_1_7 VIGIL_SIZE_THROUGH(struct vigil_host_api, records_lost)
 #define VIGIL_ALERT_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_alert, repeat_count)
 #define VIGIL_ALERT_SIZE_1_3 VIGIL_SIZE_THROUGH(struct vigil_alert, finding_key)
 #define VIGIL_BUFFER_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_buffer, append)

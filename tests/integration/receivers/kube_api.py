@@ -64,8 +64,9 @@ def status_object(code, reason, message):
 
 
 def pod_object(name, namespace, uid, node, container_ids=(), service_account="default", labels=None,
-               owner=None, runtime="containerd"):
-    """A pod as the API serves it. owner: (kind, name) of its controller."""
+               owner=None, runtime="containerd", images=None):
+    """A pod as the API serves it. owner: (kind, name) of its controller.
+    images: per container, (image, imageID); the default is "registry.test/c<index>:1" and its digest."""
     metadata = {"name": name, "namespace": namespace, "uid": uid, "labels": dict(labels or {})}
     if owner:
         api_version = "batch/v1" if owner[0] == "Job" else "apps/v1"
@@ -76,8 +77,16 @@ def pod_object(name, namespace, uid, node, container_ids=(), service_account="de
             "spec": {"nodeName": node, "serviceAccountName": service_account, "containers": []},
             "status": {"phase": "Running",
                        "containerStatuses": [{"name": f"c{index}", "containerID": f"{runtime}://{cid}",
-                                              "ready": True}
+                                              "image": image_of(index, images)[0],
+                                              "imageID": image_of(index, images)[1], "ready": True}
                                              for index, cid in enumerate(container_ids)]}}
+
+
+def image_of(index, images):
+    """pod_object's image and imageID of container @index."""
+    if images and index < len(images):
+        return images[index]
+    return f"registry.test/c{index}:1", f"registry.test/c{index}@sha256:{index:064x}"
 
 
 class KubeApiReceiver:

@@ -46,9 +46,20 @@ public:
         return 7;
     }
     void metric_add(uint32_t, uint64_t) override {}
+    std::string state_directory(const std::string &plugin) override
+    {
+        ++state_directory_calls;
+        if (throw_on_lookup) {
+            throw std::runtime_error("disk unavailable");
+        }
+        return "/var/lib/vigil/" + plugin;
+    }
+    uint64_t records_lost() override { return lost; }
 
     vigil_process process = make_process(42);
-    vigil_host_info info{sizeof(vigil_host_info), "node-a", "/host/proc", "/sys/fs/cgroup", 11, 12, 13};
+    vigil_host_info info{sizeof(vigil_host_info), "node-a", "/host/proc", "/sys/fs/cgroup", 11, 12, 13, 5000};
+    int state_directory_calls = 0;
+    uint64_t lost = 0;
     bool throw_on_lookup = false;
     std::string last_plugin, last_rule, last_metric;
 };
@@ -92,6 +103,36 @@ TEST_CASE("plugin host API 1.1: host_info gives the node's paths and namespaces"
     CHECK(info->mnt_ns == 11);
     CHECK(info->pid_ns == 12);
     CHECK(info->net_ns == 13);
+    REQUIRE(VIGIL_HAS_FIELD(info, vigil_host_info, started_ns));
+    CHECK(info->started_ns == 5000);
+}
+
+TEST_CASE("plugin host API 1.7: the plugin's state directory, asked once, and the records lost")
+{
+    RecordingServices services;
+    PluginHostApi host("drift", services);
+    const auto *api = host.api();
+    REQUIRE(VIGIL_HAS_FIELD(api, vigil_host_api, records_lost));
+    const char *first = api->state_directory(api->context);
+    CHECK(std::string(first) == "/var/lib/vigil/drift");
+    // Created on the first call only; the same pointer stays valid until destroy.
+    CHECK(api->state_directory(api->context) == first);
+    CHECK(services.state_directory_calls == 1);
+
+    CHECK(api->records_lost(api->context) == 0);
+    services.lost = 17;
+    CHECK(api->records_lost(api->context) == 17);
+}
+
+TEST_CASE("plugin host API 1.7: a state directory the sensor cannot give is \"\", never NULL")
+{
+    RecordingServices services;
+    services.throw_on_lookup = true;
+    PluginHostApi host("drift", services);
+    const auto *api = host.api();
+    const char *directory = api->state_directory(api->context);
+    REQUIRE(directory != nullptr);
+    CHECK(std::string(directory).empty());
 }
 
 TEST_CASE("plugin host API: an exception in the sensor never reaches the plugin")

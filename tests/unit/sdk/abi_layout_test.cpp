@@ -3,7 +3,7 @@
 // any minor keeps working with any later sensor, and the other way round, only
 // if no field ever moves or changes size. This test holds, for every struct of
 // plugin_abi.h, each field's offset and size, the minor that appended it, and
-// the struct's size at every minor from 1.0 to 1.6, written down as figures
+// the struct's size at every minor from 1.0 to 1.7, written down as figures
 // (for x86-64, LP64; checked below). A field that moves, grows or shrinks,
 // is inserted or removed, or is appended without figures fails here.
 //
@@ -32,7 +32,7 @@ static_assert(sizeof(void *) == 8 && sizeof(std::size_t) == 8 && alignof(uint64_
 namespace {
 
 // The newest minor the figures cover.
-constexpr int newest_minor = 6;
+constexpr int newest_minor = 7;
 constexpr int minor_count = newest_minor + 1;
 
 // Converts to whatever a member is, so that T{Any{}, ...} counts T's members.
@@ -110,14 +110,14 @@ const std::vector<Layout> &layouts()
 {
     static const std::vector<Layout> all{
         Layout{STRUCT(vigil_attack_ref),
-               {24, 24, 24, 24, 24, 24, 24},
+               {24, 24, 24, 24, 24, 24, 24, 24},
                {
                    FIELD(vigil_attack_ref, struct_size, 0, 4, 0),
                    FIELD(vigil_attack_ref, id, 8, 8, 0),
                    FIELD(vigil_attack_ref, name, 16, 8, 0),
                }},
         Layout{STRUCT(vigil_config_key),
-               {40, 40, 40, 40, 40, 40, 40},
+               {40, 40, 40, 40, 40, 40, 40, 40},
                {
                    FIELD(vigil_config_key, struct_size, 0, 4, 0),
                    FIELD(vigil_config_key, name, 8, 8, 0),
@@ -126,7 +126,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_config_key, doc, 32, 8, 0),
                }},
         Layout{STRUCT(vigil_bpf_program),
-               {32, 32, 32, 32, 32, 32, 32},
+               {32, 32, 32, 32, 32, 32, 32, 32},
                {
                    FIELD(vigil_bpf_program, struct_size, 0, 4, 0),
                    FIELD(vigil_bpf_program, name, 8, 8, 0),
@@ -135,7 +135,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_bpf_program, flags, 28, 4, 0),
                }},
         Layout{STRUCT(vigil_bpf_object),
-               {64, 64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_bpf_object, struct_size, 0, 4, 0),
                    FIELD(vigil_bpf_object, name, 8, 8, 0),
@@ -147,7 +147,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_bpf_object, ring_buffer_count, 56, 4, 0),
                }},
         Layout{STRUCT(vigil_route),
-               {0, 0, 72, 72, 72, 72, 72},
+               {0, 0, 72, 72, 72, 72, 72, 72},
                {
                    FIELD(vigil_route, struct_size, 0, 4, 2),
                    FIELD(vigil_route, min_severity, 4, 4, 2),
@@ -161,7 +161,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_route, exclude_rule_count, 64, 4, 2),
                }},
         Layout{STRUCT(vigil_plugin_descriptor),
-               {128, 128, 136, 136, 136, 136, 136},
+               {128, 128, 136, 136, 136, 136, 136, 136},
                {
                    FIELD(vigil_plugin_descriptor, struct_size, 0, 4, 0),
                    FIELD(vigil_plugin_descriptor, abi_major, 4, 4, 0),
@@ -184,7 +184,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_plugin_descriptor, default_route, 128, 8, 2),
                }},
         Layout{STRUCT(vigil_config_view),
-               {64, 64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_config_view, struct_size, 0, 4, 0),
                    FIELD(vigil_config_view, context, 8, 8, 0),
@@ -196,7 +196,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_config_view, get_list_item, 56, 8, 0),
                }},
         Layout{STRUCT(vigil_bpf_setup),
-               {24, 24, 24, 24, 24, 24, 32},
+               {24, 24, 24, 24, 24, 24, 32, 32},
                {
                    FIELD(vigil_bpf_setup, struct_size, 0, 4, 0),
                    FIELD(vigil_bpf_setup, context, 8, 8, 0),
@@ -204,7 +204,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_bpf_setup, skip_program, 24, 8, 6),
                }},
         Layout{STRUCT(vigil_process),
-               {72, 72, 72, 72, 72, 72, 72},
+               {72, 72, 72, 72, 72, 72, 72, 72},
                {
                    FIELD(vigil_process, struct_size, 0, 4, 0),
                    FIELD(vigil_process, tgid, 4, 4, 0),
@@ -222,7 +222,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_process, cmdline, 64, 8, 0),
                }},
         Layout{STRUCT(vigil_container),
-               {48, 48, 48, 48, 48, 48, 48},
+               {48, 48, 48, 48, 48, 48, 48, 128},
                {
                    FIELD(vigil_container, struct_size, 0, 4, 0),
                    FIELD(vigil_container, cgroup_id, 8, 8, 0),
@@ -230,9 +230,20 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_container, runtime, 24, 8, 0),
                    FIELD(vigil_container, pod_uid, 32, 8, 0),
                    FIELD(vigil_container, cgroup_path, 40, 8, 0),
+                   FIELD(vigil_container, name, 48, 8, 7),
+                   FIELD(vigil_container, image, 56, 8, 7),
+                   FIELD(vigil_container, image_id, 64, 8, 7),
+                   FIELD(vigil_container, pod_namespace, 72, 8, 7),
+                   FIELD(vigil_container, pod_name, 80, 8, 7),
+                   FIELD(vigil_container, workload_kind, 88, 8, 7),
+                   FIELD(vigil_container, workload_name, 96, 8, 7),
+                   FIELD(vigil_container, template_hash, 104, 8, 7),
+                   FIELD(vigil_container, started_ns, 112, 8, 7),
+                   FIELD(vigil_container, metadata_source, 120, 4, 7),
+                   FIELD(vigil_container, existed_at_start, 124, 4, 7),
                }},
         Layout{STRUCT(vigil_audit_event),
-               {0, 0, 0, 0, 232, 232, 232},
+               {0, 0, 0, 0, 232, 232, 232, 232},
                {
                    FIELD(vigil_audit_event, struct_size, 0, 4, 4),
                    FIELD(vigil_audit_event, stage, 4, 4, 4),
@@ -267,7 +278,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_audit_event, raw_json_size, 224, 8, 4),
                }},
         Layout{STRUCT(vigil_raised_alert),
-               {0, 0, 0, 0, 0, 152, 152},
+               {0, 0, 0, 0, 0, 152, 152, 152},
                {
                    FIELD(vigil_raised_alert, struct_size, 0, 4, 5),
                    FIELD(vigil_raised_alert, severity, 4, 4, 5),
@@ -292,7 +303,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_raised_alert, finding_key, 144, 8, 5),
                }},
         Layout{STRUCT(vigil_event),
-               {40, 40, 40, 40, 48, 56, 56},
+               {40, 40, 40, 40, 48, 56, 56, 56},
                {
                    FIELD(vigil_event, struct_size, 0, 4, 0),
                    FIELD(vigil_event, kind, 4, 4, 0),
@@ -304,7 +315,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_event, alert, 48, 8, 5),
                }},
         Layout{STRUCT(vigil_evidence_field),
-               {64, 64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_evidence_field, struct_size, 0, 4, 0),
                    FIELD(vigil_evidence_field, key, 8, 8, 0),
@@ -316,7 +327,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_evidence_field, list_count, 56, 4, 0),
                }},
         Layout{STRUCT(vigil_alert_request),
-               {104, 104, 104, 104, 104, 104, 104},
+               {104, 104, 104, 104, 104, 104, 104, 104},
                {
                    FIELD(vigil_alert_request, struct_size, 0, 4, 0),
                    FIELD(vigil_alert_request, rule, 8, 8, 0),
@@ -333,7 +344,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_alert_request, dedup_key, 96, 8, 0),
                }},
         Layout{STRUCT(vigil_host_info),
-               {0, 48, 48, 48, 48, 48, 48},
+               {0, 48, 48, 48, 48, 48, 48, 56},
                {
                    FIELD(vigil_host_info, struct_size, 0, 4, 1),
                    FIELD(vigil_host_info, node_name, 8, 8, 1),
@@ -342,9 +353,10 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_host_info, mnt_ns, 32, 4, 1),
                    FIELD(vigil_host_info, pid_ns, 36, 4, 1),
                    FIELD(vigil_host_info, net_ns, 40, 4, 1),
+                   FIELD(vigil_host_info, started_ns, 48, 8, 7),
                }},
         Layout{STRUCT(vigil_host_api),
-               {96, 104, 104, 104, 104, 104, 104},
+               {96, 104, 104, 104, 104, 104, 104, 120},
                {
                    FIELD(vigil_host_api, struct_size, 0, 4, 0),
                    FIELD(vigil_host_api, abi_major, 4, 4, 0),
@@ -360,9 +372,11 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_host_api, now_ns, 80, 8, 0),
                    FIELD(vigil_host_api, find_process_in_namespace, 88, 8, 0),
                    FIELD(vigil_host_api, host_info, 96, 8, 1),
+                   FIELD(vigil_host_api, state_directory, 104, 8, 7),
+                   FIELD(vigil_host_api, records_lost, 112, 8, 7),
                }},
         Layout{STRUCT(vigil_alert),
-               {136, 136, 136, 144, 144, 144, 144},
+               {136, 136, 136, 144, 144, 144, 144, 144},
                {
                    FIELD(vigil_alert, struct_size, 0, 4, 0),    FIELD(vigil_alert, json, 8, 8, 0),
                    FIELD(vigil_alert, json_size, 16, 8, 0),     FIELD(vigil_alert, rule, 24, 8, 0),
@@ -376,14 +390,14 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_alert, finding_key, 136, 8, 3),
                }},
         Layout{STRUCT(vigil_buffer),
-               {24, 24, 24, 24, 24, 24, 24},
+               {24, 24, 24, 24, 24, 24, 24, 24},
                {
                    FIELD(vigil_buffer, struct_size, 0, 4, 0),
                    FIELD(vigil_buffer, context, 8, 8, 0),
                    FIELD(vigil_buffer, append, 16, 8, 0),
                }},
         Layout{STRUCT(vigil_send_result),
-               {272, 272, 272, 272, 272, 272, 272},
+               {272, 272, 272, 272, 272, 272, 272, 272},
                {
                    FIELD(vigil_send_result, struct_size, 0, 4, 0),
                    FIELD(vigil_send_result, status, 4, 4, 0),
@@ -391,7 +405,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_send_result, reason, 16, 256, 0),
                }},
         Layout{STRUCT(vigil_plugin_hooks),
-               {64, 64, 64, 64, 64, 64, 64},
+               {64, 64, 64, 64, 64, 64, 64, 64},
                {
                    FIELD(vigil_plugin_hooks, struct_size, 0, 4, 0),
                    FIELD(vigil_plugin_hooks, init, 8, 8, 0),
@@ -436,6 +450,7 @@ const std::vector<Marker> &markers()
         MARKER(VIGIL_BPF_SETUP_SIZE_1_6, vigil_bpf_setup, 6),
         MARKER(VIGIL_PROCESS_SIZE_1_0, vigil_process, 0),
         MARKER(VIGIL_CONTAINER_SIZE_1_0, vigil_container, 0),
+        MARKER(VIGIL_CONTAINER_SIZE_1_7, vigil_container, 7),
         MARKER(VIGIL_AUDIT_EVENT_SIZE_1_4, vigil_audit_event, 4),
         MARKER(VIGIL_RAISED_ALERT_SIZE_1_5, vigil_raised_alert, 5),
         MARKER(VIGIL_EVENT_SIZE_1_0, vigil_event, 0),
@@ -444,8 +459,10 @@ const std::vector<Marker> &markers()
         MARKER(VIGIL_EVIDENCE_FIELD_SIZE_1_0, vigil_evidence_field, 0),
         MARKER(VIGIL_ALERT_REQUEST_SIZE_1_0, vigil_alert_request, 0),
         MARKER(VIGIL_HOST_INFO_SIZE_1_1, vigil_host_info, 1),
+        MARKER(VIGIL_HOST_INFO_SIZE_1_7, vigil_host_info, 7),
         MARKER(VIGIL_HOST_API_SIZE_1_0, vigil_host_api, 0),
         MARKER(VIGIL_HOST_API_SIZE_1_1, vigil_host_api, 1),
+        MARKER(VIGIL_HOST_API_SIZE_1_7, vigil_host_api, 7),
         MARKER(VIGIL_ALERT_SIZE_1_0, vigil_alert, 0),
         MARKER(VIGIL_ALERT_SIZE_1_3, vigil_alert, 3),
         MARKER(VIGIL_BUFFER_SIZE_1_0, vigil_buffer, 0),
@@ -528,7 +545,7 @@ TEST_CASE("abi layout: the figures list every field, in order, appended by minor
     }
 }
 
-TEST_CASE("abi layout: each struct's size at every minor from 1.0 to 1.6")
+TEST_CASE("abi layout: each struct's size at every minor from 1.0 to 1.7")
 {
     for (const auto &layout : layouts()) {
         INFO(layout.name);

@@ -141,10 +141,15 @@ public:
 
     FakeProcess &add_process(FakeProcess process) { return services_.tables().add_process(std::move(process)); }
     void remove_process(uint32_t tgid) { services_.tables().remove_process(tgid); }
+    // A container find_container and events resolve to; its pod fields (ABI 1.7) as the test sets them.
     void add_container(FakeContainer container) { services_.tables().add_container(std::move(container)); }
     void set_now(uint64_t now_ns) { services_.set_now(now_ns); }
     // What host_info() reports; set before start().
     void set_host_facts(HostFacts facts) { services_.set_host_facts(std::move(facts)); }
+    // What state_directory() reports (ABI 1.7), created on the plugin's first call; set before start().
+    void set_state_directory(std::string directory) { services_.set_state_directory(std::move(directory)); }
+    // What records_lost() reports (ABI 1.7); may change at any time.
+    void set_records_lost(uint64_t count) { services_.set_records_lost(count); }
 
     // ---- lifecycle -------------------------------------------------------
 

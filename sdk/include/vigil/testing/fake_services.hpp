@@ -6,7 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -30,6 +33,7 @@ struct HostFacts {
     uint32_t mnt_ns = 4026531841;
     uint32_t pid_ns = 4026531836;
     uint32_t net_ns = 4026531840;
+    uint64_t started_ns = 1'000'000'000; // ABI 1.7: when the sensor started (CLOCK_BOOTTIME)
 };
 
 class FakeServices {
@@ -54,6 +58,11 @@ public:
     uint64_t now() const { return now_ns_; }
     void set_now(uint64_t now_ns) { now_ns_ = now_ns; }
     void set_host_facts(HostFacts facts) { host_facts_ = std::move(facts); }
+    // What state_directory() reports (ABI 1.7): "" (the default) for none. Like the
+    // sensor, the first call creates it, owner-only, and reports "" if it cannot.
+    void set_state_directory(std::string directory) { state_directory_setting_ = std::move(directory); }
+    // What records_lost() reports (ABI 1.7).
+    void set_records_lost(uint64_t count) { records_lost_ = count; }
 
     // The event on_event is handling, or nullptr: the only one whose process
     // and container the sensor gives an alert that names it.
@@ -130,9 +139,32 @@ private:
                                                facts.cgroup2_root.c_str(),
                                                facts.mnt_ns,
                                                facts.pid_ns,
-                                               facts.net_ns};
+                                               facts.net_ns,
+                                               facts.started_ns};
             return static_cast<const vigil_host_info *>(&host->host_info_);
         };
+        api_.state_directory = [](void *context) { return self(context)->state_directory().c_str(); };
+        api_.records_lost = [](void *context) { return self(context)->records_lost_; };
+    }
+
+    const std::string &state_directory()
+    {
+        if (!state_directory_) {
+            state_directory_ = state_directory_setting_;
+            std::error_code error;
+            if (!state_directory_->empty()) {
+                std::filesystem::create_directories(*state_directory_, error);
+                if (!error) {
+                    std::filesystem::permissions(*state_directory_, std::filesystem::perms::owner_all,
+                                                 std::filesystem::perm_options::replace, error);
+                }
+                if (error) {
+                    note_problem("cannot create the state directory " + *state_directory_ + ": " + error.message());
+                    state_directory_->clear();
+                }
+            }
+        }
+        return *state_directory_;
     }
 
     std::string plugin_name_;
@@ -144,6 +176,9 @@ private:
     uint64_t now_ns_ = 1'000'000'000;
     HostFacts host_facts_;
     vigil_host_info host_info_{};
+    std::string state_directory_setting_;
+    std::optional<std::string> state_directory_; // fixed at the first call, as the sensor's
+    uint64_t records_lost_ = 0;
     const vigil_event *current_event_ = nullptr;
     vigil_host_api api_{};
 };

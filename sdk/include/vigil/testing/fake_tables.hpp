@@ -38,6 +38,18 @@ struct FakeContainer {
     std::string runtime = "containerd";
     std::string pod_uid;
     std::string cgroup_path;
+    // ABI 1.7: the container in its pod, as the Kubernetes API gives it.
+    std::string name;
+    std::string image;
+    std::string image_id;
+    std::string pod_namespace;
+    std::string pod_name;
+    std::string workload_kind;
+    std::string workload_name;
+    std::string template_hash;
+    uint64_t started_ns = 0;
+    uint32_t metadata_source = VIGIL_METADATA_CGROUP; // enum vigil_metadata_source
+    bool existed_at_start = false;
 };
 
 class FakeTables {
@@ -137,6 +149,17 @@ public:
         entry.view.runtime = entry.container.runtime.c_str();
         entry.view.pod_uid = entry.container.pod_uid.c_str();
         entry.view.cgroup_path = entry.container.cgroup_path.c_str();
+        entry.view.name = entry.container.name.c_str();
+        entry.view.image = entry.container.image.c_str();
+        entry.view.image_id = entry.container.image_id.c_str();
+        entry.view.pod_namespace = entry.container.pod_namespace.c_str();
+        entry.view.pod_name = entry.container.pod_name.c_str();
+        entry.view.workload_kind = entry.container.workload_kind.c_str();
+        entry.view.workload_name = entry.container.workload_name.c_str();
+        entry.view.template_hash = entry.container.template_hash.c_str();
+        entry.view.started_ns = entry.container.started_ns;
+        entry.view.metadata_source = entry.container.metadata_source;
+        entry.view.existed_at_start = entry.container.existed_at_start ? 1 : 0;
         return &entry.view;
     }
 
