@@ -31,7 +31,8 @@ TEST_SUITE("config")
             names.push_back(detector.name);
             CHECK(detector.enabled);
         }
-        CHECK(names == std::vector<std::string>{"cryptomining", "escape", "injection", "lateral_movement", "sa_abuse"});
+        CHECK(names ==
+              std::vector<std::string>{"cryptomining", "drift", "escape", "injection", "lateral_movement", "sa_abuse"});
         // Alerts reach stdout on a fresh machine; every other output is documented but off,
         // since its receiver is not there.
         REQUIRE(config->outputs.size() >= 2);

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "detector.hpp"
+
+#include <ctime>
+
+#include "drift_alerts.hpp"
+#include "drift_events.h"
+
+namespace vigil_drift {
+namespace {
+
+constexpr uint64_t ns_per_second = 1'000'000'000ull;
+// Observations kept per container while its pod is unreported: a container's start-up, not more.
+constexpr std::size_t max_waiting = 512;
+
+uint64_t seconds_option(const vigil::Config &config, const char *key)
+{
+    auto value = config.get_integer(key);
+    if (value < 0) {
+        throw vigil::ConfigError(std::string(key) + " must not be negative");
+    }
+    return static_cast<uint64_t>(value) * ns_per_second;
+}
+
+uint64_t count_option(const vigil::Config &config, const char *key)
+{
+    auto value = config.get_integer(key);
+    if (value < 1) {
+        throw vigil::ConfigError(std::string(key) + " must be at least 1");
+    }
+    return static_cast<uint64_t>(value);
+}
+
+} // namespace
+
+Options read_options(const vigil::Config &config)
+{
+    Options options;
+    options.policy.minimum_ns = seconds_option(config, "learning_min_s");
+    options.policy.quiet_ns = seconds_option(config, "learning_quiet_s");
+    options.policy.maximum_ns = seconds_option(config, "learning_max_s");
+    options.policy.relearn_ns = seconds_option(config, "relearn_s");
+    options.policy.entry_cap = count_option(config, "max_entries_per_class");
+    // One threshold for the three kinds of collapsing: files of a directory, addresses of a network,
+    // names under a domain.
+    options.policy.directory_children = count_option(config, "collapse_after_children");
+    options.policy.network_addresses = options.policy.directory_children;
+    options.policy.domain_labels = options.policy.directory_children;
+    options.policy.max_versions_per_workload = count_option(config, "max_versions_per_workload");
+    options.policy.max_profiles = count_option(config, "max_profiles");
+    if (options.policy.maximum_ns < options.policy.minimum_ns) {
+        throw vigil::ConfigError("learning_max_s must be at least learning_min_s");
+    }
+    options.switches = vigil::read_disabled_rules(config, rule_table);
+    options.metadata_wait_ns = seconds_option(config, "metadata_wait_s");
+    options.save_interval_ns = seconds_option(config, "save_interval_s");
+    return options;
+}
+
+DriftDetector::DriftDetector(vigil::Host host, const vigil::Config &config)
+    : Detector(host), options_(read_options(config)), book_(options_.policy)
+{
+    observed_ = host.counter("observations", "behaviours drift fed into profiles");
+    drifts_ = host.counter("drift_alerts", "drift alerts raised");
+    auto directory = host.state_directory();
+    if (directory.empty()) {
+        host.log(VIGIL_LOG_WARNING, "no state directory: profiles live in memory only and are learned again "
+                                    "after every restart ([sensor] state_directory)");
+        return;
+    }
+    store_ = std::make_unique<ProfileStore>(directory + "/profiles.db");
+    store_->save_policy(options_.policy);
+    auto loaded = store_->load_all();
+    auto count = loaded.size();
+    book_.adopt(std::move(loaded));
+    host.logf(VIGIL_LOG_INFO, "%zu profiles loaded from %s/profiles.db", count, directory.c_str());
+}
+
+DriftDetector::~DriftDetector()
+{
+    try {
+        save(unix_now());
+    } catch (const std::exception &error) {
+        host().logf(VIGIL_LOG_ERROR, "profiles not saved at exit: %s", error.what());
+    }
+}
+
+void DriftDetector::configure_bpf(const vigil::BpfSetup &setup)
+{
+    // Opens for writing, and reads under the sensitive prefixes' heads (at most 8 bytes each):
+    // /var/run and /run/sec stand for the secrets directories.
+    setup.set_open_filter(bpf_object_name, DRIFT_OPEN_WRITE_ACCESS,
+                          {"/etc/", "/root/", "/var/run", "/run/sec", "/proc/"}, false);
+}
+
+uint64_t DriftDetector::unix_now() const
+{
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    return static_cast<uint64_t>(now.tv_sec) * ns_per_second + static_cast<uint64_t>(now.tv_nsec);
+}
+
+DriftDetector::Container &DriftDetector::container_for(const vigil::Event &event)
+{
+    auto [entry, added] = containers_.try_emplace(event.header().cgroup_id);
+    if (added) {
+        entry->second.first_seen_ns = event.header().timestamp_ns;
+    }
+    return entry->second;
+}
+
+bool DriftDetector::resolve(Container &container, const vigil_container &facts, uint64_t now_ns)
+{
+    bool settle = now_ns > container.first_seen_ns + options_.metadata_wait_ns;
+    container.identity = workload_identity(facts, settle);
+    if (!container.identity) {
+        return false;
+    }
+    auto &profile = book_.find_or_create(container.identity->key, container.identity->version, unix_now());
+    book_.mark_running(container.identity->key, container.identity->version, true);
+    if (VIGIL_HAS_FIELD(&facts, vigil_container, existed_at_start) && facts.existed_at_start != 0) {
+        profile.mark_partial("the container started before the sensor");
+    }
+    if (container.waiting_overflowed) {
+        profile.mark_partial("more behaviour than the sensor kept while the pod's metadata was awaited");
+    }
+    return true;
+}
+
+void DriftDetector::on_event(const vigil::Event &event)
+{
+    switch (event.kind()) {
+    case VIGIL_KIND_PROCESS_EXEC:
+        observe(event, notice_exec(event, host()));
+        return;
+    case DRIFT_KIND_OPEN:
+        observe(event, notice_open(event));
+        return;
+    case DRIFT_KIND_CONNECT:
+        observe(event, notice_connect(event));
+        return;
+    case DRIFT_KIND_LISTEN:
+        observe(event, notice_listen(event));
+        return;
+    case DRIFT_KIND_CHANGED_EXEC:
+        on_changed_exec(event);
+        return;
+    case VIGIL_KIND_CGROUP_REMOVED:
+        if (const auto *record = event.as<vigil_cgroup_change>(); record != nullptr) {
+            auto found = containers_.find(record->cgroup_id);
+            if (found != containers_.end()) {
+                if (found->second.identity) {
+                    book_.mark_running(found->second.identity->key, found->second.identity->version, false);
+                }
+                containers_.erase(found);
+            }
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+void DriftDetector::observe(const vigil::Event &event, std::optional<Noticed> noticed)
+{
+    const auto *facts = event.container();
+    if (!noticed || facts == nullptr) {
+        return;
+    }
+    observed_.add();
+    auto &container = container_for(event);
+    if (!container.identity && !resolve(container, *facts, event.header().timestamp_ns)) {
+        if (container.waiting.size() < max_waiting) {
+            container.waiting.emplace_back(std::move(*noticed), event.header().tgid);
+        } else {
+            container.waiting_overflowed = true;
+        }
+        return;
+    }
+    apply(*container.identity, *noticed, &event, event.header().tgid);
+}
+
+void DriftDetector::apply(const WorkloadIdentity &identity, const Noticed &noticed, const vigil::Event *event,
+                          uint32_t subject_tgid)
+{
+    auto &profile = book_.find_or_create(identity.key, identity.version, unix_now());
+    auto outcome = profile.observe(noticed.observation, unix_now(), options_.policy);
+    if (!outcome.drift || !options_.switches.enabled(noticed.rule)) {
+        return;
+    }
+    drifts_.add();
+    raise_drift_alert(host(), DriftFinding{noticed, identity, outcome.stored_entry, outcome.learned_ns}, event,
+                      subject_tgid);
+}
+
+void DriftDetector::on_changed_exec(const vigil::Event &event)
+{
+    const auto *record = event.as<drift_changed_exec>();
+    const auto *facts = event.container();
+    if (record == nullptr || facts == nullptr || !options_.switches.enabled(Rule::dropped_binary_exec)) {
+        return;
+    }
+    auto verdict = judge_changed_exec(*record, *facts, host().now_ns(), unix_now());
+    if (!verdict) {
+        return;
+    }
+    const auto &container = container_for(event);
+    drifts_.add();
+    raise_dropped_binary_alert(host(), event, *record, *verdict, container.identity ? &*container.identity : nullptr);
+}
+
+void DriftDetector::replay_waiting(uint64_t now_ns)
+{
+    for (auto &[cgroup_id, container] : containers_) {
+        if (container.identity || container.waiting.empty()) {
+            continue;
+        }
+        const auto *facts = host().find_container(cgroup_id);
+        if (facts == nullptr || !resolve(container, *facts, now_ns)) {
+            continue;
+        }
+        for (const auto &[noticed, tgid] : container.waiting) {
+            apply(*container.identity, noticed, nullptr, tgid);
+        }
+        container.waiting.clear();
+        container.waiting.shrink_to_fit();
+    }
+}
+
+void DriftDetector::on_tick(uint64_t now_ns)
+{
+    replay_waiting(now_ns);
+    auto now_unix = unix_now();
+    auto lost = host().records_lost();
+    if (lost > records_lost_) {
+        // Something may have gone unseen: a profile learning now may lack it, and must say so.
+        book_.mark_learning_partial("events were lost while it learned");
+        records_lost_ = lost;
+    }
+    book_.advance(now_unix);
+    if (store_ && now_ns >= last_save_ns_ + options_.save_interval_ns) {
+        last_save_ns_ = now_ns;
+        save(now_unix);
+    }
+}
+
+void DriftDetector::save(uint64_t now_unix_ns)
+{
+    if (!store_) {
+        return;
+    }
+    // Resets and imports the command made since the last look replace what is in memory.
+    book_.reload_changed(*store_);
+    store_->save(book_.take_dirty(now_unix_ns));
+}
+
+} // namespace vigil_drift

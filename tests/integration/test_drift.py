@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Behavioural baselines (plugins/drift) in real runc containers.
+
+A fake API server reports each container's pod as a Deployment's replica
+(ReplicaSet "web-<hash>" owned by Deployment "web"), so every container of a
+test feeds the profile "shop/Deployment/web/c0". Learning takes seconds here
+(learning_min_s, learning_quiet_s), so a profile becomes stable within a test.
+"""
+
+import json
+import secrets
+import time
+
+import pytest
+
+from alerts import Match, describe_all
+from receivers.kube_api import KubeApiReceiver, pod_object
+from sensor import Sensor
+from vigil_binary import run_vigil
+
+NODE = "vigil-drift-node-" + secrets.token_hex(3)
+PROFILE = "shop/Deployment/web/c0"
+# Stable after 3 s of learning and then 2 s with nothing new.
+DRIFT_OPTIONS = {"learning_min_s": 3, "learning_quiet_s": 2, "learning_max_s": 60, "relearn_s": 6,
+                 "metadata_wait_s": 3, "save_interval_s": 1}
+# What the workload does, again and again: an exec, a write, a sensitive read, a listen and a connect.
+ROUTINE = ("cat /etc/hostname >/dev/null; echo data >/tmp/data; "
+           "(nc -l -p 8080 >/dev/null 2>&1 &); sleep 0.2; echo hi | nc 127.0.0.1 8080 >/dev/null 2>&1; true")
+
+
+@pytest.fixture(scope="module")
+def kube_api():
+    with KubeApiReceiver(node_name=NODE) as api:
+        api.add_owner("ReplicaSet", "shop", "web-1111", controller=("Deployment", "web"))
+        api.add_owner("ReplicaSet", "shop", "web-2222", controller=("Deployment", "web"))
+        yield api
+
+
+def drift_config(kube_api, state_directory, **options):
+    return {
+        "sensor": {"node_name": NODE, "state_directory": str(state_directory)},
+        "kubernetes": {"api_server": kube_api.url, "token_file": str(kube_api.token_file),
+                       "ca_file": kube_api.ca_file},
+        "plugins": {"drift": {**DRIFT_OPTIONS, **options}},
+    }
+
+
+def start_sensor(build_dir, workdir, kube_api, state_directory, **options):
+    sensor = Sensor(build_dir, workdir, drift_config(kube_api, state_directory, **options)).start()
+    deadline = time.monotonic() + 15
+    while not sensor.stderr_lines_with("kubernetes: listed"):
+        assert time.monotonic() < deadline, sensor.stderr_tail()
+        time.sleep(0.05)
+    return sensor
+
+
+def replica(container_factory, kube_api, template_hash="1111"):
+    """A container reported as a replica of Deployment web at @template_hash."""
+    container = container_factory()
+    kube_api.add_pod(pod_object(f"web-{template_hash}-{secrets.token_hex(2)}", "shop", container.pod_uid, NODE,
+                                container_ids=[container.id],
+                                labels={"app": "web", "pod-template-hash": template_hash},
+                                owner=("ReplicaSet", f"web-{template_hash}")))
+    return container
+
+
+def routine(container):
+    completed = container.exec(["sh", "-c", ROUTINE])
+    assert completed.returncode == 0, completed.stderr
+
+
+def export(build_dir, state_directory) -> dict:
+    completed = run_vigil(build_dir, "profiles", "--state-dir", str(state_directory), "export")
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def profile_classes(build_dir, state_directory, version="1111") -> dict:
+    """class name -> its exported object, for the web profile at @version."""
+    for profile in export(build_dir, state_directory)["profiles"]:
+        if profile["key"] == PROFILE and profile["version"] == version:
+            return profile["classes"]
+    return {}
+
+
+def wait_until_stable(build_dir, state_directory, sensor, classes, version="1111", timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        found = profile_classes(build_dir, state_directory, version)
+        if found and all(found.get(name, {}).get("state") == "stable" for name in classes):
+            return found
+        assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
+        time.sleep(0.5)
+
+
+def drift_alerts(sensor, since=0):
+    return [alert for alert in sensor.alerts(since) if alert["rule"].startswith("drift.")]
+
+
+LEARNED = ("executables", "files", "connections", "listening")
+
+
+def test_learns_then_alerts_on_each_class_of_novelty(build_dir, tmp_path, kube_api, container_factory):
+    state = tmp_path / "state"
+    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
+    try:
+        container = replica(container_factory, kube_api)
+        for _ in range(3):
+            routine(container)
+            time.sleep(0.5)
+        # Learning: the same routine and nothing else until every class is stable.
+        deadline = time.monotonic() + 30
+        while True:
+            routine(container)
+            found = profile_classes(build_dir, state)
+            if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
+                break
+            assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
+            time.sleep(1)
+        assert drift_alerts(sensor) == [], describe_all(drift_alerts(sensor))
+
+        # Stable: the routine raises nothing.
+        mark = sensor.alert_count()
+        for _ in range(3):
+            routine(container)
+        sensor.assert_no_alert(Match(plugin="drift"), settle=2.0, since=mark)
+
+        # Each class's novelty raises exactly its rule. Everything but the new executable runs
+        # through `sh -c` and applets the routine ran, in the routine's shape (a last command
+        # the shell would exec in its own place has another parent: a new executable entry),
+        # so that only the novelty itself is new.
+        novelties = [
+            ("drift.new_executable", ["uname"]),
+            ("drift.new_file_write", ["sh", "-c", "echo x >/var/new-file"]),
+            ("drift.new_sensitive_read", ["sh", "-c", "read line </etc/shadow; true"]),
+            ("drift.new_listening_port", ["sh", "-c", "(nc -l -p 9090 >/dev/null 2>&1 &); sleep 0.2; true"]),
+            ("drift.new_connection", ["sh", "-c", "echo hi | nc 127.0.0.2 8080 >/dev/null 2>&1; true"]),
+        ]
+        for rule, command in novelties:
+            mark = sensor.alert_count()
+            container.exec(command)
+            alert = sensor.wait_for_alert(Match(rule=rule, container=container), timeout=10, since=mark)
+            assert alert["evidence"]["profile"] == PROFILE
+            assert alert["evidence"]["learned_seconds"] >= DRIFT_OPTIONS["learning_min_s"]
+            time.sleep(1.0)
+            raised = [alert["rule"] for alert in drift_alerts(sensor, since=mark)]
+            assert raised == [rule], describe_all(drift_alerts(sensor, since=mark))
+    finally:
+        sensor.stop()
+
+
+def test_dropped_binary_alerts_while_learning(build_dir, tmp_path, kube_api, container_factory):
+    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, tmp_path / "state")
+    try:
+        container = replica(container_factory, kube_api)
+        routine(container)
+        mark = sensor.alert_count()
+        container.exec(["sh", "-c", "cp /bin/busybox /tmp/tool && /tmp/tool true"])
+        alert = sensor.wait_for_alert(Match(rule="drift.dropped_binary_exec", container=container), timeout=10,
+                                      since=mark)
+        assert "after the container started" in alert["evidence"]["reason"]
+        # An image's own file raises nothing.
+        sensor.assert_no_alert(Match(rule="drift.dropped_binary_exec", container=container), settle=1.0,
+                               since=sensor.alert_count())
+    finally:
+        sensor.stop()
+
+
+def test_restart_keeps_the_profile_and_reset_import_restore_it(build_dir, tmp_path, kube_api, container_factory):
+    state = tmp_path / "state"
+    sensor = start_sensor(build_dir, tmp_path / "sensor-1", kube_api, state)
+    try:
+        container = replica(container_factory, kube_api)
+        deadline = time.monotonic() + 30
+        while True:
+            routine(container)
+            found = profile_classes(build_dir, state)
+            if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
+                break
+            assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
+            time.sleep(1)
+    finally:
+        sensor.stop()
+    saved = export(build_dir, state)
+
+    # A new sensor on the same state directory: stable at once, and the routine raises nothing.
+    sensor = start_sensor(build_dir, tmp_path / "sensor-2", kube_api, state)
+    try:
+        container = replica(container_factory, kube_api)
+        for _ in range(2):
+            routine(container)
+        sensor.assert_no_alert(Match(plugin="drift"), settle=2.0)
+        mark = sensor.alert_count()
+        container.exec(["uname"])
+        sensor.wait_for_alert(Match(rule="drift.new_executable", container=container), timeout=10, since=mark)
+    finally:
+        sensor.stop()
+
+    # export -> reset -> import gives back the same profile.
+    completed = run_vigil(build_dir, "profiles", "--state-dir", str(state), "reset", PROFILE)
+    assert completed.returncode == 0, completed.stderr
+    reset = profile_classes(build_dir, state)
+    assert all(not found["entries"] and found["state"] == "learning" for found in reset.values()), reset
+    exported = tmp_path / "profiles.json"
+    exported.write_text(json.dumps(saved))
+    completed = run_vigil(build_dir, "profiles", "--state-dir", str(state), "import", str(exported))
+    assert completed.returncode == 0, completed.stderr
+    assert profile_classes(build_dir, state) == {p["version"]: p for p in saved["profiles"]
+                                                 if p["key"] == PROFILE}["1111"]["classes"]
+
+
+def test_a_class_growing_past_its_cap_is_unstable_and_says_so(build_dir, tmp_path, kube_api, container_factory):
+    state = tmp_path / "state"
+    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state, max_entries_per_class=5,
+                          learning_max_s=6)
+    try:
+        container = replica(container_factory, kube_api)
+        applets = ["uname", "id", "date", "hostname", "whoami", "true", "pwd", "env", "ls"]
+        deadline = time.monotonic() + 30
+        while True:
+            for applet in applets:
+                container.exec([applet])
+            found = profile_classes(build_dir, state)
+            if found.get("executables", {}).get("state") == "unstable":
+                break
+            assert time.monotonic() < deadline, f"never unstable: {found}\n{sensor.stderr_tail()}"
+            time.sleep(1)
+        mark = sensor.alert_count()
+        container.exec(["uptime"])
+        sensor.assert_no_alert(Match(rule="drift.new_executable"), settle=2.0, since=mark)
+    finally:
+        sensor.stop()
