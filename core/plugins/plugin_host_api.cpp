@@ -65,6 +65,8 @@ PluginHostApi::PluginHostApi(std::string plugin_name, HostServices &services)
     api_.host_info = host_info;
     api_.state_directory = state_directory;
     api_.records_lost = records_lost;
+    api_.map_update = map_update;
+    api_.map_delete = map_delete;
 }
 
 bool PluginHostApi::admit_log_line()
@@ -182,6 +184,19 @@ const char *PluginHostApi::state_directory(void *context)
 uint64_t PluginHostApi::records_lost(void *context)
 {
     return self(context).services_.records_lost();
+}
+
+int PluginHostApi::map_update(void *context, const char *object, const char *map, const void *key, uint32_t key_size,
+                              const void *value, uint32_t value_size)
+{
+    return guarded(
+        "map_update", [&] { return self(context).maps_.update(object, map, key, key_size, value, value_size); }, -EIO);
+}
+
+int PluginHostApi::map_delete(void *context, const char *object, const char *map, const void *key, uint32_t key_size)
+{
+    return guarded(
+        "map_delete", [&] { return self(context).maps_.remove(object, map, key, key_size); }, -EIO);
 }
 
 } // namespace vigil::plugins

@@ -10,6 +10,7 @@
 #include <vigil/plugin_abi.h>
 
 #include "core/plugins/host_services.hpp"
+#include "core/plugins/plugin_maps.hpp"
 
 namespace vigil::plugins {
 
@@ -22,6 +23,9 @@ public:
     // Stable for this object's lifetime, as the ABI promises plugins.
     const vigil_host_api *api() const { return &api_; }
     const std::string &plugin_name() const { return plugin_name_; }
+
+    // The plugin's loaded BPF objects, for map_update and map_delete: set once by its RunningPlugin.
+    void set_objects(const PluginMaps::Objects *objects) { maps_.set_objects(objects); }
 
     // Plugin log lines beyond this many per second are counted, not printed.
     static constexpr uint32_t log_lines_per_second = 50;
@@ -39,6 +43,9 @@ private:
     static const vigil_host_info *host_info(void *context);
     static const char *state_directory(void *context);
     static uint64_t records_lost(void *context);
+    static int map_update(void *context, const char *object, const char *map, const void *key, uint32_t key_size,
+                          const void *value, uint32_t value_size);
+    static int map_delete(void *context, const char *object, const char *map, const void *key, uint32_t key_size);
 
     bool admit_log_line();
 
@@ -50,6 +57,7 @@ private:
     uint64_t log_lines_suppressed_ = 0;
     // Asked of the services once, on the first call; the ABI hands out its c_str() until destroy.
     std::optional<std::string> state_directory_;
+    PluginMaps maps_;
 };
 
 } // namespace vigil::plugins

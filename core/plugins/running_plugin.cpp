@@ -10,6 +10,8 @@ RunningPlugin::RunningPlugin(const plugins::PluginLibrary &library, std::string 
     : library_(library), instance_name_(std::move(instance_name)), host_api_(std::move(host_api)),
       options_(std::move(options))
 {
+    // The plugin writes into its own objects' maps through its host API (map_update).
+    host_api_->set_objects(&objects_);
 }
 
 RunningPlugin::~RunningPlugin()

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
@@ -190,6 +191,26 @@ public:
     }
 
     uint64_t now_ns() const { return api_->now_ns(api_->context); }
+
+    // Writes @value at @key in map @map of the plugin's own BPF object @object (ABI 1.7): 0, or a
+    // negative errno; -ENOSYS from a sensor older than ABI 1.7.
+    template <class Key, class Value>
+    int map_update(const char *object, const char *map, const Key &key, const Value &value) const
+    {
+        if (!VIGIL_HAS_FIELD(api_, vigil_host_api, map_update)) {
+            return -ENOSYS;
+        }
+        return api_->map_update(api_->context, object, map, &key, static_cast<uint32_t>(sizeof(Key)), &value,
+                                static_cast<uint32_t>(sizeof(Value)));
+    }
+    // Removes @key from that map (0 also when it was not there), as map_update.
+    template <class Key> int map_delete(const char *object, const char *map, const Key &key) const
+    {
+        if (!VIGIL_HAS_FIELD(api_, vigil_host_api, map_delete)) {
+            return -ENOSYS;
+        }
+        return api_->map_delete(api_->context, object, map, &key, static_cast<uint32_t>(sizeof(Key)));
+    }
 
     const vigil_host_api *api() const { return api_; }
 

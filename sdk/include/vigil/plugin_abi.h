@@ -533,6 +533,19 @@ struct vigil_host_api {
 	 * about once a second, so a count may lag by that much.
 	 */
 	uint64_t (*records_lost)(void *context);
+	/*
+	 * ABI 1.7: writes @value at @key (BPF_ANY) in map @map of the plugin's
+	 * own BPF object @object, as its descriptor names them: state a detector
+	 * keeps in the kernel, such as what a learned profile already holds, so
+	 * that its programs send nothing for it. @key_size and @value_size must
+	 * be the map's. 0; -ENOENT for an object or map the plugin does not have
+	 * loaded; -EINVAL for a size that differs; or the kernel's error (-E2BIG
+	 * for a full hash map). Arguments are call.
+	 */
+	int (*map_update)(void *context, const char *object, const char *map, const void *key, uint32_t key_size,
+			  const void *value, uint32_t value_size);
+	/* ABI 1.7: removes @key from that map; 0 also when it was not there. As map_update otherwise. */
+	int (*map_delete)(void *context, const char *object, const char *map, const void *key, uint32_t key_size);
 };
 
 /* ------------------------------------------------------------------------- */
@@ -679,7 +692,7 @@ typedef const struct vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
 /* The first 1.0 hosts ended at now_ns: find_process_in_namespace came within 1.0, so test for it. */
 #define VIGIL_HOST_API_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_host_api, find_process_in_namespace)
 #define VIGIL_HOST_API_SIZE_1_1 VIGIL_SIZE_THROUGH(struct vigil_host_api, host_info)
-#define VIGIL_HOST_API_SIZE_1_7 VIGIL_SIZE_THROUGH(struct vigil_host_api, records_lost)
+#define VIGIL_HOST_API_SIZE_1_7 VIGIL_SIZE_THROUGH(struct vigil_host_api, map_delete)
 #define VIGIL_ALERT_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_alert, repeat_count)
 #define VIGIL_ALERT_SIZE_1_3 VIGIL_SIZE_THROUGH(struct vigil_alert, finding_key)
 #define VIGIL_BUFFER_SIZE_1_0 VIGIL_SIZE_THROUGH(struct vigil_buffer, append)

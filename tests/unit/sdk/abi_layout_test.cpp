@@ -356,7 +356,7 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_host_info, started_ns, 48, 8, 7),
                }},
         Layout{STRUCT(vigil_host_api),
-               {96, 104, 104, 104, 104, 104, 104, 120},
+               {96, 104, 104, 104, 104, 104, 104, 136},
                {
                    FIELD(vigil_host_api, struct_size, 0, 4, 0),
                    FIELD(vigil_host_api, abi_major, 4, 4, 0),
@@ -374,6 +374,8 @@ const std::vector<Layout> &layouts()
                    FIELD(vigil_host_api, host_info, 96, 8, 1),
                    FIELD(vigil_host_api, state_directory, 104, 8, 7),
                    FIELD(vigil_host_api, records_lost, 112, 8, 7),
+                   FIELD(vigil_host_api, map_update, 120, 8, 7),
+                   FIELD(vigil_host_api, map_delete, 128, 8, 7),
                }},
         Layout{STRUCT(vigil_alert),
                {136, 136, 136, 144, 144, 144, 144, 144},

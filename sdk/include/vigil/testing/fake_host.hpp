@@ -150,6 +150,11 @@ public:
     void set_state_directory(std::string directory) { services_.set_state_directory(std::move(directory)); }
     // What records_lost() reports (ABI 1.7); may change at any time.
     void set_records_lost(uint64_t count) { services_.set_records_lost(count); }
+    // What the plugin wrote into map @map of its BPF object @object (ABI 1.7 map_update): key bytes -> value bytes.
+    const std::map<std::string, std::string> &map_entries(const std::string &object, const std::string &map)
+    {
+        return services_.map_entries(object, map);
+    }
 
     // ---- lifecycle -------------------------------------------------------
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -85,6 +86,12 @@ public:
         return 0;
     }
 
+    // What the plugin wrote with map_update into map @map of its object @object: key bytes -> value bytes.
+    const std::map<std::string, std::string> &map_entries(const std::string &object, const std::string &map)
+    {
+        return maps_[object + "/" + map];
+    }
+
 private:
     struct Metric {
         std::string name;
@@ -145,6 +152,19 @@ private:
         };
         api_.state_directory = [](void *context) { return self(context)->state_directory().c_str(); };
         api_.records_lost = [](void *context) { return self(context)->records_lost_; };
+        // No kernel: map writes land in maps_, keyed by "<object>/<map>", bytes of the key to bytes of the value.
+        api_.map_update = [](void *context, const char *object, const char *map, const void *key, uint32_t key_size,
+                             const void *value, uint32_t value_size) {
+            auto &entries = self(context)->maps_[std::string(object) + "/" + map];
+            entries[std::string(static_cast<const char *>(key), key_size)] =
+                std::string(static_cast<const char *>(value), value_size);
+            return 0;
+        };
+        api_.map_delete = [](void *context, const char *object, const char *map, const void *key, uint32_t key_size) {
+            self(context)->maps_[std::string(object) + "/" + map].erase(
+                std::string(static_cast<const char *>(key), key_size));
+            return 0;
+        };
     }
 
     const std::string &state_directory()
@@ -179,6 +199,7 @@ private:
     std::string state_directory_setting_;
     std::optional<std::string> state_directory_; // fixed at the first call, as the sensor's
     uint64_t records_lost_ = 0;
+    std::map<std::string, std::map<std::string, std::string>> maps_;
     const vigil_event *current_event_ = nullptr;
     vigil_host_api api_{};
 };
