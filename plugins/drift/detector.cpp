@@ -5,6 +5,8 @@
 
 #include "drift_alerts.hpp"
 #include "drift_events.h"
+#include "profile/collapse.hpp"
+#include "profile/entry_text.hpp"
 
 namespace vigil_drift {
 namespace {
@@ -29,6 +31,17 @@ uint64_t count_option(const vigil::Config &config, const char *key)
         throw vigil::ConfigError(std::string(key) + " must be at least 1");
     }
     return static_cast<uint64_t>(value);
+}
+
+// True when @pattern is "<write|read> <the directory of @path>/*": every file directly in it.
+bool covers_directory(std::string_view path, bool write, std::string_view pattern)
+{
+    auto slash = path.rfind('/');
+    if (slash == std::string_view::npos || slash == 0) {
+        return false;
+    }
+    auto expected = std::string(write ? "write " : "read ") + escape_part(path.substr(0, slash)) + "/*";
+    return pattern == expected;
 }
 
 } // namespace
@@ -58,8 +71,14 @@ Options read_options(const vigil::Config &config)
 }
 
 DriftDetector::DriftDetector(vigil::Host host, const vigil::Config &config)
-    : Detector(host), options_(read_options(config)), book_(options_.policy)
+    : Detector(host), options_(read_options(config)), book_(options_.policy), knowledge_(host)
 {
+    // Profiles keep wall-clock times, which survive reboots; the host's clock (CLOCK_BOOTTIME)
+    // drives them, so that the sensor's clock and a test's fake one both work.
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    auto unix_ns = static_cast<uint64_t>(now.tv_sec) * ns_per_second + static_cast<uint64_t>(now.tv_nsec);
+    unix_offset_ns_ = unix_ns - host.now_ns();
     observed_ = host.counter("observations", "behaviours drift fed into profiles");
     drifts_ = host.counter("drift_alerts", "drift alerts raised");
     auto directory = host.state_directory();
@@ -95,9 +114,7 @@ void DriftDetector::configure_bpf(const vigil::BpfSetup &setup)
 
 uint64_t DriftDetector::unix_now() const
 {
-    timespec now{};
-    clock_gettime(CLOCK_REALTIME, &now);
-    return static_cast<uint64_t>(now.tv_sec) * ns_per_second + static_cast<uint64_t>(now.tv_nsec);
+    return host().now_ns() + unix_offset_ns_;
 }
 
 DriftDetector::Container &DriftDetector::container_for(const vigil::Event &event)
@@ -115,6 +132,11 @@ bool DriftDetector::resolve(Container &container, const vigil_container &facts, 
     container.identity = workload_identity(facts, settle);
     if (!container.identity) {
         return false;
+    }
+    if (VIGIL_HAS_FIELD(&facts, vigil_container, started_ns) && facts.started_ns != 0 &&
+        facts.started_ns <= host().now_ns()) {
+        // The kernel side compares executed files' change times with it (wall clock, as inode times are).
+        knowledge_.container_started(facts.cgroup_id, unix_now() - (host().now_ns() - facts.started_ns));
     }
     auto &profile = book_.find_or_create(container.identity->key, container.identity->version, unix_now());
     book_.mark_running(container.identity->key, container.identity->version, true);
@@ -134,10 +156,10 @@ void DriftDetector::on_event(const vigil::Event &event)
         observe(event, notice_exec(event, host()));
         return;
     case DRIFT_KIND_OPEN:
-        observe(event, notice_open(event));
+        on_open(event);
         return;
     case DRIFT_KIND_CONNECT:
-        observe(event, notice_connect(event));
+        on_connect(event);
         return;
     case DRIFT_KIND_LISTEN:
         observe(event, notice_listen(event));
@@ -154,6 +176,7 @@ void DriftDetector::on_event(const vigil::Event &event)
                 }
                 containers_.erase(found);
             }
+            knowledge_.forget_container(record->cgroup_id);
         }
         return;
     default:
@@ -161,11 +184,11 @@ void DriftDetector::on_event(const vigil::Event &event)
     }
 }
 
-void DriftDetector::observe(const vigil::Event &event, std::optional<Noticed> noticed)
+std::optional<Profile::Outcome> DriftDetector::observe(const vigil::Event &event, std::optional<Noticed> noticed)
 {
     const auto *facts = event.container();
     if (!noticed || facts == nullptr) {
-        return;
+        return std::nullopt;
     }
     observed_.add();
     auto &container = container_for(event);
@@ -175,22 +198,57 @@ void DriftDetector::observe(const vigil::Event &event, std::optional<Noticed> no
         } else {
             container.waiting_overflowed = true;
         }
-        return;
+        return std::nullopt;
     }
-    apply(*container.identity, *noticed, &event, event.header().tgid);
+    return apply(*container.identity, *noticed, &event, event.header().tgid);
 }
 
-void DriftDetector::apply(const WorkloadIdentity &identity, const Noticed &noticed, const vigil::Event *event,
-                          uint32_t subject_tgid)
+Profile::Outcome DriftDetector::apply(const WorkloadIdentity &identity, const Noticed &noticed,
+                                      const vigil::Event *event, uint32_t subject_tgid)
 {
     auto &profile = book_.find_or_create(identity.key, identity.version, unix_now());
     auto outcome = profile.observe(noticed.observation, unix_now(), options_.policy);
-    if (!outcome.drift || !options_.switches.enabled(noticed.rule)) {
+    if (outcome.drift && options_.switches.enabled(noticed.rule)) {
+        drifts_.add();
+        raise_drift_alert(host(), DriftFinding{noticed, identity, outcome.stored_entry, outcome.learned_ns}, event,
+                          subject_tgid);
+    }
+    return outcome;
+}
+
+// Whether the profile now holds what was observed, so that the kernel need not send it again. A
+// drift is not held (it alerts again after the dedup window), nor an entry refused at the cap.
+static bool held(const Profile::Outcome &outcome)
+{
+    return !outcome.drift && (outcome.known || outcome.state != LearningState::unstable);
+}
+
+void DriftDetector::on_open(const vigil::Event &event)
+{
+    auto noticed = notice_open(event);
+    const auto *record = event.as<drift_open>();
+    auto outcome = observe(event, noticed);
+    if (!outcome || record == nullptr || !held(*outcome)) {
         return;
     }
-    drifts_.add();
-    raise_drift_alert(host(), DriftFinding{noticed, identity, outcome.stored_entry, outcome.learned_ns}, event,
-                      subject_tgid);
+    bool write = (record->open_flags & DRIFT_OPEN_WRITE_ACCESS) != 0;
+    bool pattern = is_pattern(BehaviourClass::files, outcome->stored_entry);
+    if (pattern && !covers_directory(noticed->subject, write, outcome->stored_entry)) {
+        return; // a pattern the kernel's two hashes cannot express ("/tmp/*/data"): user space decides
+    }
+    knowledge_.remember_open(known_open_key(event.header().cgroup_id, noticed->subject, write, pattern));
+}
+
+void DriftDetector::on_connect(const vigil::Event &event)
+{
+    auto noticed = notice_connect(event);
+    const auto *record = event.as<drift_connect>();
+    auto outcome = observe(event, noticed);
+    if (!outcome || record == nullptr || !held(*outcome)) {
+        return;
+    }
+    bool network = is_pattern(BehaviourClass::connections, outcome->stored_entry);
+    knowledge_.remember_connect(known_connect_key(event.header().cgroup_id, record->remote, network));
 }
 
 void DriftDetector::on_changed_exec(const vigil::Event &event)
@@ -249,8 +307,11 @@ void DriftDetector::save(uint64_t now_unix_ns)
     if (!store_) {
         return;
     }
-    // Resets and imports the command made since the last look replace what is in memory.
-    book_.reload_changed(*store_);
+    // Resets and imports the command made since the last look replace what is in memory, and
+    // what the kernel was told of the old profiles no longer holds.
+    if (book_.reload_changed(*store_) > 0) {
+        knowledge_.forget_all();
+    }
     store_->save(book_.take_dirty(now_unix_ns));
 }
 

@@ -13,6 +13,7 @@
 
 #include <vigil/detector.hpp>
 
+#include "kernel_known.hpp"
 #include "noticed.hpp"
 #include "profile/learning_policy.hpp"
 #include "profile/observation.hpp"
@@ -54,9 +55,12 @@ private:
 
     Container &container_for(const vigil::Event &event);
     bool resolve(Container &container, const vigil_container &facts, uint64_t now_ns);
-    void observe(const vigil::Event &event, std::optional<Noticed> noticed);
-    void apply(const WorkloadIdentity &identity, const Noticed &noticed, const vigil::Event *event,
-               uint32_t subject_tgid);
+    // What became of an observation: nothing (no container, or waiting for the pod), or the profile's outcome.
+    std::optional<Profile::Outcome> observe(const vigil::Event &event, std::optional<Noticed> noticed);
+    Profile::Outcome apply(const WorkloadIdentity &identity, const Noticed &noticed, const vigil::Event *event,
+                           uint32_t subject_tgid);
+    void on_open(const vigil::Event &event);
+    void on_connect(const vigil::Event &event);
     void replay_waiting(uint64_t now_ns);
     void on_changed_exec(const vigil::Event &event);
     void save(uint64_t now_unix_ns);
@@ -66,6 +70,8 @@ private:
     ProfileBook book_;
     std::unique_ptr<ProfileStore> store_;
     std::unordered_map<uint64_t, Container> containers_; // by cgroup id
+    KernelKnowledge knowledge_;
+    uint64_t unix_offset_ns_ = 0; // wall clock minus the host's boot clock, at start
     uint64_t last_save_ns_ = 0;
     uint64_t records_lost_ = 0;
     vigil::Counter observed_;

@@ -22,7 +22,7 @@ constexpr std::array config_keys{
     config_key("learning_quiet_s", VIGIL_CONFIG_INTEGER, "86400",
                "After learning_min_s, seconds with nothing new that make a class stable (1 day)."),
     config_key("learning_max_s", VIGIL_CONFIG_INTEGER, "1209600",
-               "Seconds after which a class stops learning even if it still grows (14 days): stable, or "
+               "Seconds after which a class stops learning even if it still grows (14 days); it is then stable, or "
                "unstable if it passed max_entries_per_class."),
     config_key("relearn_s", VIGIL_CONFIG_INTEGER, "10800",
                "Seconds a new version of a workload (pod-template hash or image) re-learns from the previous "

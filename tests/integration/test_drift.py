@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+import drift_workloads
 from alerts import Match, describe_all
 from receivers.kube_api import KubeApiReceiver, pod_object
 from sensor import Sensor
@@ -228,5 +229,85 @@ def test_a_class_growing_past_its_cap_is_unstable_and_says_so(build_dir, tmp_pat
         mark = sensor.alert_count()
         container.exec(["uptime"])
         sensor.assert_no_alert(Match(rule="drift.new_executable"), settle=2.0, since=mark)
+    finally:
+        sensor.stop()
+
+
+def learn_until_stable(build_dir, state, sensor, container, version="1111", timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        routine(container)
+        found = profile_classes(build_dir, state, version)
+        if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
+            return found
+        assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
+        time.sleep(1)
+
+
+def test_a_rollout_relearns_without_alerting_but_still_sees_dropped_binaries(build_dir, tmp_path, kube_api,
+                                                                             container_factory):
+    state = tmp_path / "state"
+    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
+    try:
+        old = replica(container_factory, kube_api, "1111")
+        learn_until_stable(build_dir, state, sensor, old)
+
+        # The new version does what the old one did, and something new and benign: no drift alert.
+        new = replica(container_factory, kube_api, "2222")
+        mark = sensor.alert_count()
+        routine(new)
+        new.exec(["date"])
+        new.exec(["sh", "-c", "echo v2 >/tmp/version-2; true"])
+        time.sleep(1.5)
+        relearning = profile_classes(build_dir, state, "2222")
+        assert relearning["executables"]["state"] == "relearning", relearning
+        # A dropped binary alerts whatever the profile's state.
+        new.exec(["sh", "-c", "cp /bin/busybox /tmp/tool && /tmp/tool true"])
+        sensor.wait_for_alert(Match(rule="drift.dropped_binary_exec", container=new), timeout=10, since=mark)
+        raised = {alert["rule"] for alert in drift_alerts(sensor, since=mark)}
+        assert raised == {"drift.dropped_binary_exec"}, describe_all(drift_alerts(sensor, since=mark))
+
+        # After the relearning window the new version is stable with what it learned, and the
+        # old version's profile is still there while its container runs.
+        deadline = time.monotonic() + 20
+        while profile_classes(build_dir, state, "2222")["executables"]["state"] != "stable":
+            assert time.monotonic() < deadline, profile_classes(build_dir, state, "2222")
+            time.sleep(0.5)
+        exported = export(build_dir, state)
+        versions = {p["version"]: p for p in exported["profiles"] if p["key"] == PROFILE}
+        assert set(versions) == {"1111", "2222"}
+        assert versions["2222"]["inherited_from"] == "1111"
+        entries = [entry["entry"] for entry in versions["2222"]["classes"]["executables"]["entries"]]
+        assert any(entry.startswith("/bin/date ") for entry in entries), entries
+        mark = sensor.alert_count()
+        new.exec(["date"])
+        routine(new)
+        sensor.assert_no_alert(Match(plugin="drift"), settle=2.0, since=mark)
+    finally:
+        sensor.stop()
+
+
+def test_a_benign_soak_raises_nothing_once_stable(build_dir, tmp_path, kube_api, container_factory):
+    """A web server under load, a file loop with ever new names and a periodic job: learned
+    within seconds, then several learning cycles' worth of the same raise no drift alert."""
+    state = tmp_path / "state"
+    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
+    try:
+        container = replica(container_factory, kube_api)
+        drift_workloads.start_benign(container)
+        deadline = time.monotonic() + 40
+        while True:
+            drift_workloads.run_periodic(container, seconds=2)
+            found = profile_classes(build_dir, state)
+            if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
+                break
+            assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
+        mark = sensor.alert_count()
+        drift_workloads.run_periodic(container, seconds=20)
+        assert drift_alerts(sensor, since=mark) == [], describe_all(drift_alerts(sensor, since=mark))
+        files = profile_classes(build_dir, state)["files"]
+        # The random upload names collapsed: the class did not grow with them.
+        assert any(entry["entry"].endswith("/tmp/*") for entry in files["entries"]), files["entries"]
+        assert len(files["entries"]) < 40, files["entries"]
     finally:
         sensor.stop()
