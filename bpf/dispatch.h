@@ -47,6 +47,10 @@
  * some stage wants it: most connects of a node end there, without a tail
  * call. An object that says nothing gets every connect, non-IP ones included.
  *
+ * A dns_send stage gets only sends to port 53 (see enum vigil_hook): fd,
+ * user_buffer and buffer_length say what is sent, endpoint to whom, and
+ * VIGIL_CALL_REMEMBERED whether that came from the socket's connect.
+ *
  * Likewise an open_enter stage should say which opens it wants (vigil_open_*,
  * BpfSetup::set_open_filter): opens with some flags, paths with some heads,
  * odd paths. An object that says nothing gets every open.
@@ -72,6 +76,7 @@ enum vigil_call_flags {
 	VIGIL_CALL_PATH_READ = 1 << 3,    /* internal: path[] was read */
 	VIGIL_CALL_ENDPOINT_READ = 1 << 4,  /* internal: endpoint was read */
 	VIGIL_CALL_ENDPOINT_VALID = 1 << 5, /* internal: and is an IPv4 or IPv6 address */
+	VIGIL_CALL_REMEMBERED = 1 << 6,     /* dns_send: endpoint is the socket's, remembered from its connect */
 };
 
 /* One syscall as the core saw it: per CPU, valid while its chain runs. */
@@ -92,7 +97,10 @@ struct vigil_call {
 	__s32 path_size;      /* after vigil_call_path: bytes read with the NUL; <= 0 unreadable */
 	__u32 reserved;
 	char path[VIGIL_CALL_PATH_SIZE]; /* after vigil_call_path: NUL-terminated, zero after the NUL */
-	struct vigil_endpoint endpoint;  /* after vigil_call_endpoint */
+	struct vigil_endpoint endpoint;  /* after vigil_call_endpoint; dns_send: always filled, port 53 */
+	__u32 reserved2;
+	__u64 user_buffer;   /* dns_send: the message's first bytes (user memory: sendmsg's first iovec) */
+	__u64 buffer_length; /* dns_send: their length */
 };
 
 /* Shared by the core's dispatcher and every plugin object: the sensor hands each object the core's maps. */
@@ -204,6 +212,14 @@ static __always_inline void vigil_call_connect(struct vigil_call *call, int fd, 
 	call->fd = fd;
 	call->user_address = user_address;
 	call->address_length = length;
+}
+
+/* A send's socket and first bytes (dns_send); the endpoint is filled apart. */
+static __always_inline void vigil_call_send(struct vigil_call *call, int fd, __u64 buffer, __u64 length)
+{
+	call->fd = fd;
+	call->user_buffer = buffer;
+	call->buffer_length = length;
 }
 
 /* execve (dirfd VIGIL_AT_FDCWD, flags 0) and execveat. */

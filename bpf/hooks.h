@@ -22,7 +22,14 @@ enum vigil_hook {
 	VIGIL_HOOK_CONNECT_ENTER = 2, /* "connect_enter": connect entry */
 	VIGIL_HOOK_EXECVE_ENTER = 3,  /* "execve_enter": execve, execveat entries */
 	VIGIL_HOOK_EXECVE_EXIT = 4,   /* "execve_exit": their exits */
-	VIGIL_HOOK_COUNT = 5,
+	/*
+	 * "dns_send": sendto, sendmsg, sendmmsg entries to port 53: the message's
+	 * own address, or for none, the socket's when it was connected to port 53
+	 * (remembered by the dispatcher's connect program while a dns_send chain
+	 * exists). Every other send ends in the dispatcher.
+	 */
+	VIGIL_HOOK_DNS_SEND = 5,
+	VIGIL_HOOK_COUNT = 6,
 };
 
 /* Which tasks a chain runs for: every stage serves containers, some serve host tasks too. */
@@ -118,6 +125,12 @@ enum vigil_call_syscall {
 	VIGIL_CALL_CONNECT = 4,
 	VIGIL_CALL_EXECVE = 5,
 	VIGIL_CALL_EXECVEAT = 6,
+	VIGIL_CALL_SENDTO = 7,
+	VIGIL_CALL_SENDMSG = 8,
+	VIGIL_CALL_SENDMMSG = 9, /* its first message */
 };
+
+/* DNS's port: the dns_send hook's destination. */
+#define VIGIL_DNS_PORT 53
 
 #endif /* VIGIL_BPF_HOOKS_H */

@@ -237,17 +237,164 @@ static __always_inline bool connect_wanted(struct vigil_call *call)
 	return scopes && (*scopes & scope);
 }
 
+/*
+ * Sockets connected to port 53, by tgid << 32 | fd, while a dns_send chain
+ * exists: a send() on them carries no address. LRU: never full; an entry a
+ * closed and reused descriptor left behind costs a dns_send stage one look
+ * at a payload that is no DNS query.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct vigil_endpoint);
+} vigil_dns_sockets SEC(".maps");
+
+static __always_inline __u64 socket_key(long fd)
+{
+	return (bpf_get_current_pid_tgid() & 0xFFFFFFFF00000000ull) | (__u32)fd;
+}
+
+static __always_inline __u32 chain_length(__u32 hook, bool in_container)
+{
+	__u32 chain = hook * VIGIL_SCOPE_COUNT + (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
+	__u32 *length = bpf_map_lookup_elem(&vigil_chain_lengths, &chain);
+
+	return length ? *length : 0;
+}
+
+/* A connect to port 53 is remembered for the socket's sends; any other forgets an earlier one of that fd. */
+static __always_inline void remember_dns_socket(struct vigil_call *call)
+{
+	__u64 key;
+
+	if (!vigil_call_endpoint(call))
+		return;
+	key = socket_key(call->fd);
+	if (call->endpoint.port == VIGIL_DNS_PORT)
+		bpf_map_update_elem(&vigil_dns_sockets, &key, &call->endpoint, BPF_ANY);
+	else
+		bpf_map_delete_elem(&vigil_dns_sockets, &key);
+}
+
 SEC("tp/syscalls/sys_enter_connect")
 int connect_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	struct vigil_call *call = begin(VIGIL_HOOK_CONNECT_ENTER, VIGIL_CALL_CONNECT);
+	struct vigil_call *call;
+	bool in_container;
+	bool is_sensor;
+	__u32 connects;
+	bool dns;
 
+	/* begin(), for two hooks: the connect chain, and the dns_send chain's memory of sockets. */
+	vigil_classify_current(&in_container, &is_sensor);
+	if (is_sensor)
+		return 0;
+	connects = chain_length(VIGIL_HOOK_CONNECT_ENTER, in_container);
+	dns = chain_length(VIGIL_HOOK_DNS_SEND, in_container) != 0;
+	if (connects == 0 && !dns)
+		return 0;
+	call = vigil_reset_call(VIGIL_HOOK_CONNECT_ENTER, VIGIL_CALL_CONNECT, in_container);
 	if (!call)
 		return 0;
+	call->next_stage = (VIGIL_HOOK_CONNECT_ENTER * VIGIL_SCOPE_COUNT +
+			    (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST)) *
+			   VIGIL_MAX_STAGES;
 	vigil_call_connect(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2));
-	if (!connect_wanted(call))
+	if (dns)
+		remember_dns_socket(call);
+	if (connects == 0 || !connect_wanted(call))
 		return 0;
 	return run(ctx, call);
+}
+
+/* ---- dns_send ------------------------------------------------------------------ */
+
+/*
+ * A send whose destination is port 53 runs the dns_send chain: the message's
+ * own address when it names one, else the socket's remembered connect. True
+ * with call->endpoint filled; everything else ends here, after at most one
+ * address read or one map lookup.
+ */
+static __always_inline bool dns_destination(struct vigil_call *call, long fd, __u64 address, __u64 address_length)
+{
+	struct vigil_endpoint *remembered;
+	__u64 key;
+
+	call->fd = (int)fd;
+	if (address) {
+		call->user_address = address;
+		call->address_length = address_length;
+		return vigil_call_endpoint(call) && call->endpoint.port == VIGIL_DNS_PORT;
+	}
+	key = socket_key(fd);
+	remembered = bpf_map_lookup_elem(&vigil_dns_sockets, &key);
+	if (!remembered)
+		return false;
+	__builtin_memcpy(&call->endpoint, remembered, sizeof(call->endpoint));
+	call->flags |= VIGIL_CALL_ENDPOINT_READ | VIGIL_CALL_ENDPOINT_VALID | VIGIL_CALL_REMEMBERED;
+	return true;
+}
+
+SEC("tp/syscalls/sys_enter_sendto")
+int sendto_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_DNS_SEND, VIGIL_CALL_SENDTO);
+	long fd = (long)ARG(ctx, 0);
+
+	if (!call || !dns_destination(call, fd, ARG(ctx, 4), ARG(ctx, 5)))
+		return 0;
+	vigil_call_send(call, (int)fd, ARG(ctx, 1), ARG(ctx, 2));
+	return run(ctx, call);
+}
+
+/* struct user_msghdr and struct iovec as user space lays them out (64-bit). */
+struct vigil_user_msghdr {
+	__u64 name;
+	__u32 name_length;
+	__u32 padding;
+	__u64 iov;
+	__u64 iov_count;
+};
+struct vigil_user_iovec {
+	__u64 base;
+	__u64 length;
+};
+
+/*
+ * sendmsg() and the first message of sendmmsg() (struct mmsghdr starts with
+ * its msghdr): the header is read only when a dns_send chain exists for the
+ * task, the first iovec only for a message to port 53.
+ */
+static __always_inline int dns_sendmsg(void *ctx, __u16 syscall, long fd, __u64 message)
+{
+	struct vigil_call *call = begin(VIGIL_HOOK_DNS_SEND, syscall);
+	struct vigil_user_msghdr header = {};
+	struct vigil_user_iovec first = {};
+
+	if (!call || !message || bpf_probe_read_user(&header, sizeof(header), (const void *)message) != 0)
+		return 0;
+	if (!dns_destination(call, fd, header.name, header.name_length))
+		return 0;
+	if (header.iov_count > 0)
+		bpf_probe_read_user(&first, sizeof(first), (const void *)header.iov);
+	vigil_call_send(call, (int)fd, first.base, first.length);
+	return run(ctx, call);
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int sendmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	return dns_sendmsg(ctx, VIGIL_CALL_SENDMSG, (long)ARG(ctx, 0), ARG(ctx, 1));
+}
+
+SEC("tp/syscalls/sys_enter_sendmmsg")
+int sendmmsg_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	/* No message (vlen 0): nothing is sent. */
+	if (ARG(ctx, 2) == 0)
+		return 0;
+	return dns_sendmsg(ctx, VIGIL_CALL_SENDMMSG, (long)ARG(ctx, 0), ARG(ctx, 1));
 }
 
 /* ---- execve_enter and execve_exit ------------------------------------------ */

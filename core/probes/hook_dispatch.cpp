@@ -36,6 +36,7 @@ const std::vector<HookDefinition> &definitions()
         {"connect_enter", {{"connect_enter", true}}},
         {"execve_enter", {{"execve_enter", true}, {"execveat_enter", false}}},
         {"execve_exit", {{"execve_exit_execve", true}, {"execve_exit_execveat", false}}},
+        {"dns_send", {{"sendto_enter", true}, {"sendmsg_enter", true}, {"sendmmsg_enter", false}}},
     };
     return hooks;
 }
@@ -84,7 +85,7 @@ private:
     uint64_t id_;
 };
 
-static_assert(VIGIL_HOOK_COUNT == 5, "a hook was added to bpf/hooks.h: describe it in definitions()");
+static_assert(VIGIL_HOOK_COUNT == 6, "a hook was added to bpf/hooks.h: describe it in definitions()");
 
 std::expected<std::unique_ptr<HookDispatch>, std::string> HookDispatch::load(const LoadSettings &settings,
                                                                              const HostNamespaces &host)
@@ -214,6 +215,15 @@ std::expected<std::unique_ptr<Attachment>, std::string> HookDispatch::subscribe(
             return std::unexpected(attached.error());
         }
     }
+    // dns_send learns of sockets connected to port 53 from the connect program: it runs while either hook has stages.
+    if (hook == VIGIL_HOOK_DNS_SEND && hooks_[VIGIL_HOOK_CONNECT_ENTER].links.empty()) {
+        if (auto attached = attach(VIGIL_HOOK_CONNECT_ENTER); !attached) {
+            if (state.chains[VIGIL_SCOPE_CONTAINER].empty() && state.chains[VIGIL_SCOPE_HOST].empty()) {
+                detach(hook);
+            }
+            return std::unexpected(attached.error());
+        }
+    }
     auto id = next_id_++;
     auto attachment = std::make_unique<StageAttachment>(*this, id); // leaves the chains again on failure
     for (auto scope : scopes) {
@@ -281,10 +291,23 @@ void HookDispatch::unsubscribe(uint64_t id)
         } else if (listed && hook == VIGIL_HOOK_OPEN_ENTER) {
             write_open_filter();
         }
-        if (listed && state.chains[VIGIL_SCOPE_CONTAINER].empty() && state.chains[VIGIL_SCOPE_HOST].empty()) {
+        if (listed && unused(hook)) {
             detach(hook);
+            if (hook == VIGIL_HOOK_DNS_SEND && unused(VIGIL_HOOK_CONNECT_ENTER)) {
+                detach(VIGIL_HOOK_CONNECT_ENTER);
+            }
         }
     }
+}
+
+// No stage needs @hook's programs: its chains are empty and, for connect_enter, dns_send's too.
+bool HookDispatch::unused(std::size_t hook) const
+{
+    auto empty = [&](std::size_t index) {
+        const auto &chains = hooks_[index].chains;
+        return chains[VIGIL_SCOPE_CONTAINER].empty() && chains[VIGIL_SCOPE_HOST].empty();
+    };
+    return empty(hook) && (hook != VIGIL_HOOK_CONNECT_ENTER || empty(VIGIL_HOOK_DNS_SEND));
 }
 
 // Folds the connect chains' filters into vigil_connect_filter and vigil_connect_address_filter: a bit per

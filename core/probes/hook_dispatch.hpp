@@ -78,6 +78,7 @@ private:
     HookDispatch(std::unique_ptr<LoadedObject> object, std::set<AttachType> disabled_types);
     std::expected<void, std::string> attach(std::size_t hook);
     void detach(std::size_t hook);
+    bool unused(std::size_t hook) const;
     std::expected<void, std::string> write_chain(std::size_t hook, std::size_t scope, std::size_t from,
                                                  std::size_t old_length);
     void unsubscribe(uint64_t id);

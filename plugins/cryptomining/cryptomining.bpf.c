@@ -4,15 +4,15 @@
  * on. What each does lives in cryptomining_network.bpf.h, written once and
  * shared by the preferred programs and their fallback:
  *
- *  group "syscalls", preference 0: for connect, a stage of the core's
- *    dispatcher (connect_enter), which owns the one program on the hot
- *    sys_enter_connect tracepoint and runs every plugin's stage behind it,
- *    reading the address once for all of them; for sendto, sendmsg and
- *    sendmmsg, which only this plugin watches, one tp/syscalls program each,
- *    so that unrelated syscalls cost nothing. Where those cannot attach (no
- *    tracefs, syscall tracepoints compiled out), raw_tp/sys_enter, which sees
- *    every syscall, dispatches on its number and runs the same bodies
- *    (preference 1); for connect it builds the same struct vigil_call.
+ *  group "syscalls", preference 0: stages of the core's dispatcher, which
+ *    owns the one program on each hot tracepoint and runs every plugin's
+ *    stage behind it: connect_enter, with the address read once for all of
+ *    them, and dns_send, which runs only for sendto, sendmsg and sendmmsg to
+ *    port 53 (the message's address, or the socket's remembered connect).
+ *    Where those cannot attach (no tracefs, syscall tracepoints compiled
+ *    out), raw_tp/sys_enter, which sees every syscall, dispatches on its
+ *    number and runs the same bodies (preference 1), remembering :53 sockets
+ *    in its own dns_sockets map.
  *
  * Miner execs and CPU use need no program of their own: the core's exec
  * events and the cgroups' CPU statistics carry them.
@@ -32,32 +32,29 @@ char LICENSE[] SEC("license") = "GPL";
  * miner's arguments catch as well.
  */
 
-/* ---- group "syscalls", preference 0: a dispatcher stage, and tp/syscalls -- */
+/* ---- group "syscalls", preference 0: dispatcher stages ------------------- */
 
 VIGIL_STAGE(connect_enter, cryptomining_connect_enter, call)
 {
 	check_connect(call);
 }
 
-SEC("tp/syscalls/sys_enter_sendto")
-int sendto_enter(struct trace_event_raw_sys_enter *ctx)
+/* The dispatcher's call numbers its syscalls; the records keep their own. */
+static __always_inline __u16 dns_syscall(__u16 call_syscall)
 {
-	return on_sendto((long)ctx->args[0], (const void *)ctx->args[1], ctx->args[2], (const void *)ctx->args[4],
-			 ctx->args[5]);
+	if (call_syscall == VIGIL_CALL_SENDMSG)
+		return CRYPTOMINING_SYSCALL_SENDMSG;
+	if (call_syscall == VIGIL_CALL_SENDMMSG)
+		return CRYPTOMINING_SYSCALL_SENDMMSG;
+	return CRYPTOMINING_SYSCALL_SENDTO;
 }
 
-SEC("tp/syscalls/sys_enter_sendmsg")
-int sendmsg_enter(struct trace_event_raw_sys_enter *ctx)
+VIGIL_STAGE(dns_send, cryptomining_dns_send, call)
 {
-	return on_sendmsg(CRYPTOMINING_SYSCALL_SENDMSG, (long)ctx->args[0], (const void *)ctx->args[1]);
-}
-
-SEC("tp/syscalls/sys_enter_sendmmsg")
-int sendmmsg_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	if (ctx->args[2] == 0)
-		return 0;
-	return on_sendmsg(CRYPTOMINING_SYSCALL_SENDMMSG, (long)ctx->args[0], (const void *)ctx->args[1]);
+	if (!watch_dns)
+		return;
+	send_dns(dns_syscall(call->syscall), call->fd, (const void *)call->user_buffer, call->buffer_length,
+		 &call->endpoint, (call->flags & VIGIL_CALL_REMEMBERED) != 0);
 }
 
 /* ---- group "syscalls", preference 1: raw_tp, every syscall --------------- */

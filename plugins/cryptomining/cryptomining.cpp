@@ -54,13 +54,11 @@ constexpr std::array config_keys{
 // Exec events carry miner execs and the cgroups to watch; a removed cgroup is forgotten.
 constexpr std::array<uint16_t, 2> subscribed_kinds{VIGIL_KIND_PROCESS_EXEC, VIGIL_KIND_CGROUP_REMOVED};
 
-// Group "syscalls": a stage in the core dispatcher's connect_enter chain and a tp/syscalls program
-// for each send syscall (0), or raw_tp on every syscall where those cannot attach (1).
+// Group "syscalls": stages in the core dispatcher's connect_enter and dns_send chains (0), or
+// raw_tp on every syscall where those cannot attach (1).
 constexpr std::array programs{
     bpf_program("cryptomining_connect_enter", "syscalls", 0),
-    bpf_program("sendto_enter", "syscalls", 0),
-    bpf_program("sendmsg_enter", "syscalls", 0),
-    bpf_program("sendmmsg_enter", "syscalls", 0),
+    bpf_program("cryptomining_dns_send", "syscalls", 0),
     bpf_program("sys_enter_raw", "syscalls", 1),
 };
 

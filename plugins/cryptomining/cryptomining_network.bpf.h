@@ -23,6 +23,7 @@
 #define VIGIL_CRYPTOMINING_NETWORK_BPF_H
 
 #include "cryptomining_common.bpf.h"
+#include <vigil/bpf/dns.h>
 
 /* Sockets connected to port 53, keyed by tgid << 32 | fd. LRU: never full, never stale for long. */
 struct {
@@ -94,13 +95,6 @@ static __always_inline void check_connect(struct vigil_call *call)
 	vigil_submit_urgent(cryptomining_events, record);
 }
 
-/* A DNS query's header at @at: QR clear (a query), opcode QUERY, one question, no answers. */
-static __always_inline bool looks_like_query_at(const __u8 *bytes, int at)
-{
-	return (bytes[(at + 2) & 15] & 0xF8) == 0 && bytes[(at + 4) & 15] == 0 && bytes[(at + 5) & 15] == 1 &&
-	       bytes[(at + 6) & 15] == 0 && bytes[(at + 7) & 15] == 0;
-}
-
 /*
  * Sends the first bytes of @buffer (@length long), a message to @server on
  * @fd, if they look like a DNS query: over UDP (the header first) or TCP (a
@@ -115,7 +109,7 @@ static __always_inline void send_dns(__u16 syscall, long fd, const void *buffer,
 
 	if (length < 17 || bpf_probe_read_user(head, sizeof(head), buffer) != 0)
 		return;
-	if (!looks_like_query_at(head, 0) && !looks_like_query_at(head, 2)) {
+	if (!vigil_dns_query_at(head, 0) && !vigil_dns_query_at(head, 2)) {
 		if (remembered) {
 			__u64 key = socket_key(fd);
 

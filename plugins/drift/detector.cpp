@@ -161,6 +161,9 @@ void DriftDetector::on_event(const vigil::Event &event)
     case DRIFT_KIND_CONNECT:
         on_connect(event);
         return;
+    case DRIFT_KIND_DNS:
+        on_dns(event);
+        return;
     case DRIFT_KIND_LISTEN:
         observe(event, notice_listen(event));
         return;
@@ -265,6 +268,16 @@ void DriftDetector::on_changed_exec(const vigil::Event &event)
     const auto &container = container_for(event);
     drifts_.add();
     raise_dropped_binary_alert(host(), event, *record, *verdict, container.identity ? &*container.identity : nullptr);
+}
+
+void DriftDetector::on_dns(const vigil::Event &event)
+{
+    const auto *record = event.as<drift_dns>();
+    auto outcome = observe(event, notice_dns(event));
+    if (!outcome || record == nullptr || !held(*outcome) || is_pattern(BehaviourClass::dns, outcome->stored_entry)) {
+        return; // a collapsed "*.example.com" has no hash of its own: user space decides
+    }
+    knowledge_.remember_name(drift_known_name{event.header().cgroup_id, record->name_hash});
 }
 
 void DriftDetector::replay_waiting(uint64_t now_ns)

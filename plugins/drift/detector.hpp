@@ -61,6 +61,7 @@ private:
                            uint32_t subject_tgid);
     void on_open(const vigil::Event &event);
     void on_connect(const vigil::Event &event);
+    void on_dns(const vigil::Event &event);
     void replay_waiting(uint64_t now_ns);
     void on_changed_exec(const vigil::Event &event);
     void save(uint64_t now_unix_ns);

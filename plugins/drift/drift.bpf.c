@@ -15,6 +15,8 @@
  *    drift_known_opens.
  *  - connect_enter stage: connects to IP addresses, less those the profile
  *    holds (drift_known_connects, exact or by collapsed network).
+ *  - dns_send stage: DNS queries (sends to port 53, which the dispatcher
+ *    picks out), less the names the profile holds (drift_known_names).
  *  - tp/syscalls/sys_enter_listen: a rare syscall, with a program of its own.
  *
  * The stages run for container tasks only: profiles are of workloads.
@@ -25,6 +27,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <vigil/bpf/dispatch.h>
+#include <vigil/bpf/dns.h>
 #include <vigil/bpf/event.h>
 #include <vigil/bpf/files.h>
 #include <vigil/bpf/filters.h>
@@ -52,6 +55,13 @@ struct {
 	__type(key, struct drift_known_connect);
 	__type(value, __u8);
 } drift_known_connects SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct drift_known_name);
+	__type(value, __u8);
+} drift_known_names SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -307,4 +317,66 @@ int drift_listen(struct trace_event_raw_sys_enter *ctx)
 	record->reserved2 = 0;
 	vigil_submit(drift_events, record);
 	return 0;
+}
+
+/* ---- DNS queries ------------------------------------------------------------- */
+
+/* FNV-1a of the question's name as sent, from @at up to the root label's 0 (within @size bytes). */
+static __always_inline __u64 name_hash(const __u8 *payload, __u32 at, __u32 size)
+{
+	__u64 hash = DRIFT_FNV_OFFSET;
+
+	for (__u32 i = 0; i < DRIFT_DNS_PAYLOAD_SIZE - VIGIL_DNS_HEADER_SIZE; i++) {
+		__u32 index = at + i;
+		__u8 c;
+
+		if (index >= size)
+			break;
+		c = payload[index & (DRIFT_DNS_PAYLOAD_SIZE - 1)];
+		if (c == 0)
+			break;
+		hash ^= c;
+		hash *= DRIFT_FNV_PRIME;
+	}
+	return hash;
+}
+
+VIGIL_STAGE(dns_send, drift_dns_send, call)
+{
+	struct drift_known_name key;
+	struct drift_dns *record;
+	__u8 head[VIGIL_DNS_HEAD_SIZE] = {};
+	__u32 size;
+	__u32 at;
+
+	if (!(call->flags & VIGIL_CALL_IN_CONTAINER) || call->buffer_length <= VIGIL_DNS_HEAD_SIZE ||
+	    bpf_probe_read_user(head, sizeof(head), (const void *)call->user_buffer) != 0)
+		return;
+	if (vigil_dns_query_at(head, 0))
+		at = VIGIL_DNS_HEADER_SIZE;
+	else if (vigil_dns_query_at(head, 2))
+		at = VIGIL_DNS_HEADER_SIZE + 2; /* over TCP: a two-byte length first */
+	else
+		return;
+	record = vigil_reserve(drift_events, sizeof(*record), DRIFT_KIND_DNS);
+	if (!record)
+		return;
+	/* At most 255 bytes, so that the mask proves the bound to the verifier. */
+	size = call->buffer_length < DRIFT_DNS_PAYLOAD_SIZE ? (__u32)call->buffer_length : DRIFT_DNS_PAYLOAD_SIZE - 1;
+	size &= DRIFT_DNS_PAYLOAD_SIZE - 1;
+	if (bpf_probe_read_user(record->payload, size, (const void *)call->user_buffer) != 0) {
+		bpf_ringbuf_discard(record, 0);
+		return;
+	}
+	key.cgroup_id = bpf_get_current_cgroup_id();
+	key.name_hash = name_hash(record->payload, at, size);
+	if (bpf_map_lookup_elem(&drift_known_names, &key)) {
+		bpf_ringbuf_discard(record, 0);
+		return;
+	}
+	vigil_fill_header(&record->header, sizeof(*record), DRIFT_KIND_DNS, DRIFT_RECORD_VERSION);
+	record->name_hash = key.name_hash;
+	record->payload_size = size;
+	record->reserved = 0;
+	vigil_submit(drift_events, record);
 }

@@ -47,9 +47,8 @@ constexpr std::array config_keys{
 
 // The stages run from the core's dispatcher; listen, a rare syscall, has its own program.
 constexpr std::array programs{
-    bpf_program("drift_execve_exit", "syscalls", 0),
-    bpf_program("drift_open_enter", "syscalls", 0),
-    bpf_program("drift_connect_enter", "syscalls", 0),
+    bpf_program("drift_execve_exit", "syscalls", 0),   bpf_program("drift_open_enter", "syscalls", 0),
+    bpf_program("drift_connect_enter", "syscalls", 0), bpf_program("drift_dns_send", "syscalls", 0),
     bpf_program("drift_listen", "syscalls", 0),
 };
 
@@ -64,8 +63,8 @@ constexpr std::array<uint16_t, 2> subscribed_kinds{VIGIL_KIND_PROCESS_EXEC, VIGI
 const vigil_plugin_descriptor descriptor = vigil::describe_detector<DriftDetector>({
     .name = "drift",
     .version = "0.1.0",
-    .description = "Learns what each workload's containers run, open, connect to and listen on, and alerts on "
-                   "what a stable profile never held and on executions of files dropped into a container.",
+    .description = "Learns what each workload's containers run, open, connect to, listen on and look up, and alerts "
+                   "on what a stable profile never held and on executions of files dropped into a container.",
     .tactics = all_tactics(),
     .techniques = all_techniques(),
     .config_keys = config_keys,

@@ -29,6 +29,7 @@ enum drift_event_kind {
 	DRIFT_KIND_OPEN = VIGIL_KIND_PLUGIN_BASE + 1,         /* struct drift_open */
 	DRIFT_KIND_CONNECT = VIGIL_KIND_PLUGIN_BASE + 2,      /* struct drift_connect */
 	DRIFT_KIND_LISTEN = VIGIL_KIND_PLUGIN_BASE + 3,       /* struct drift_listen */
+	DRIFT_KIND_DNS = VIGIL_KIND_PLUGIN_BASE + 4,          /* struct drift_dns */
 };
 
 /* Why an executed file counts as changed since its container started. */
@@ -96,6 +97,21 @@ struct drift_listen {
 	__u32 reserved2;
 };
 
+/* A DNS header (12 bytes, 14 over TCP) and a name of up to 241 bytes: longer names arrive cut short. */
+#define DRIFT_DNS_PAYLOAD_SIZE 256
+
+/*
+ * DRIFT_KIND_DNS: the first bytes of a DNS query sent to port 53 (the core's
+ * dns_send hook) whose name the container's profile did not already hold.
+ */
+struct drift_dns {
+	struct vigil_event_header header;
+	__u64 name_hash;     /* drift_name_hash() of the question's name as sent (length-prefixed labels) */
+	__u32 payload_size;  /* bytes captured in payload */
+	__u32 reserved;
+	__u8 payload[DRIFT_DNS_PAYLOAD_SIZE];
+};
+
 /*
  * The known-behaviour maps user space fills from the profiles, so that what a
  * container's profile already holds never reaches user space again.
@@ -106,6 +122,11 @@ struct drift_known_open {
 };
 #define DRIFT_HASH_DIRECTORY 1ull /* set in a directory hash's lowest bit, cleared in a path's */
 #define DRIFT_HASH_WRITE 2ull     /* set for write access, cleared for a read */
+
+struct drift_known_name {
+	__u64 cgroup_id;
+	__u64 name_hash;
+};
 
 struct drift_known_connect {
 	__u64 cgroup_id;
@@ -129,7 +150,9 @@ static_assert(sizeof(drift_changed_exec) == sizeof(vigil_event_header) + 24, "dr
 static_assert(sizeof(drift_open) == sizeof(vigil_event_header) + 24 + DRIFT_PATH_SIZE, "drift_open layout changed");
 static_assert(sizeof(drift_connect) == sizeof(vigil_event_header) + 32, "drift_connect layout changed");
 static_assert(sizeof(drift_listen) == sizeof(vigil_event_header) + 16, "drift_listen layout changed");
-static_assert(sizeof(drift_known_open) == 16 && sizeof(drift_known_connect) == 32, "drift map keys changed");
+static_assert(sizeof(drift_dns) == sizeof(vigil_event_header) + 16 + DRIFT_DNS_PAYLOAD_SIZE, "drift_dns layout changed");
+static_assert(sizeof(drift_known_open) == 16 && sizeof(drift_known_connect) == 32 && sizeof(drift_known_name) == 16,
+              "drift map keys changed");
 #endif
 
 #endif /* VIGIL_DRIFT_EVENTS_H */

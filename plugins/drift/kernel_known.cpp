@@ -10,6 +10,7 @@ namespace {
 
 constexpr const char *known_opens_map = "drift_known_opens";
 constexpr const char *known_connects_map = "drift_known_connects";
+constexpr const char *known_names_map = "drift_known_names";
 constexpr const char *starts_map = "drift_container_starts";
 constexpr uint8_t present = 1;
 
@@ -92,6 +93,15 @@ void KernelKnowledge::remember_connect(const drift_known_connect &key)
     }
 }
 
+void KernelKnowledge::remember_name(const drift_known_name &key)
+{
+    int status = host_.map_update(bpf_object_name, known_names_map, key, present);
+    count(status);
+    if (status == 0) {
+        keys_[key.cgroup_id].names.push_back(key);
+    }
+}
+
 void KernelKnowledge::forget_container(uint64_t cgroup_id)
 {
     auto found = keys_.find(cgroup_id);
@@ -103,6 +113,9 @@ void KernelKnowledge::forget_container(uint64_t cgroup_id)
     }
     for (const auto &key : found->second.connects) {
         host_.map_delete(bpf_object_name, known_connects_map, key);
+    }
+    for (const auto &key : found->second.names) {
+        host_.map_delete(bpf_object_name, known_names_map, key);
     }
     if (found->second.started) {
         host_.map_delete(bpf_object_name, starts_map, cgroup_id);
@@ -119,8 +132,12 @@ void KernelKnowledge::forget_all()
         for (const auto &key : keys.connects) {
             host_.map_delete(bpf_object_name, known_connects_map, key);
         }
+        for (const auto &key : keys.names) {
+            host_.map_delete(bpf_object_name, known_names_map, key);
+        }
         keys.opens.clear();
         keys.connects.clear();
+        keys.names.clear();
     }
 }
 

@@ -2,9 +2,9 @@
 // What a container's profile already holds, told to the kernel side so that
 // its programs send nothing for it again: opens by path hash (or, for a
 // collapsed "dir/*", by its directory's hash), connects by address and port
-// (or collapsed network), and each container's start for the dropped-binary
-// test. Keys are remembered per container, so that a container's removal or
-// a profile's reset takes them all back out.
+// (or collapsed network), DNS names by the hash of the name as sent, and
+// each container's start for the dropped-binary test. Keys are remembered per container, so that a container's removal
+// or a profile's reset takes them all back out.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +34,7 @@ public:
     void container_started(uint64_t cgroup_id, uint64_t started_unix_ns);
     void remember_open(const drift_known_open &key);
     void remember_connect(const drift_known_connect &key);
+    void remember_name(const drift_known_name &key);
     // The container is gone: every key it had leaves the maps.
     void forget_container(uint64_t cgroup_id);
     // Profiles were reset or replaced: what the kernel was told may no longer hold.
@@ -47,6 +48,7 @@ private:
     struct Keys {
         std::vector<drift_known_open> opens;
         std::vector<drift_known_connect> connects;
+        std::vector<drift_known_name> names;
         bool started = false;
     };
     void count(int status);

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include <vigil/dns_query.hpp>
+
 #include "drift_events.h"
 
 namespace vigil_drift {
@@ -87,6 +89,21 @@ std::optional<Noticed> notice_listen(const vigil::Event &event)
     const char *protocol = protocol_of(record->socket_type);
     auto subject = std::string(protocol) + " port " + std::to_string(record->port);
     return Noticed{listening_observation(protocol, record->port), Rule::new_listening_port, std::move(subject)};
+}
+
+std::optional<Noticed> notice_dns(const vigil::Event &event)
+{
+    const auto *record = event.as<drift_dns>();
+    if (record == nullptr) {
+        return std::nullopt;
+    }
+    auto size = std::min<std::size_t>(record->payload_size, sizeof(record->payload));
+    auto question = vigil::parse_dns_query(std::span<const uint8_t>(record->payload, size));
+    if (!question) {
+        return std::nullopt;
+    }
+    auto observation = dns_observation(question->name);
+    return Noticed{std::move(observation), Rule::new_dns_name, question->name};
 }
 
 } // namespace vigil_drift

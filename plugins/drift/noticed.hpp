@@ -27,5 +27,7 @@ std::optional<Noticed> notice_exec(const vigil::Event &event, const vigil::Host 
 std::optional<Noticed> notice_open(const vigil::Event &event);
 std::optional<Noticed> notice_connect(const vigil::Event &event);
 std::optional<Noticed> notice_listen(const vigil::Event &event);
+// From DRIFT_KIND_DNS: the question's name; nothing for a message that is no well-formed query.
+std::optional<Noticed> notice_dns(const vigil::Event &event);
 
 } // namespace vigil_drift

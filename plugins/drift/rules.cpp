@@ -26,6 +26,7 @@ constexpr std::array stored_data{attack::T1565_001};
 constexpr std::array credentials_in_files{attack::T1552_001};
 constexpr std::array application_protocol{attack::T1071};
 constexpr std::array non_standard_port{attack::T1571};
+constexpr std::array dns_protocol{attack::T1071_004};
 
 constexpr std::array<RuleInfo, rule_count> rules{{
     {Rule::dropped_binary_exec, "drift.dropped_binary_exec", VIGIL_SEVERITY_HIGH, dropped_tactics, tool_transfer},
@@ -39,6 +40,7 @@ constexpr std::array<RuleInfo, rule_count> rules{{
     {Rule::new_connection, "drift.new_connection", VIGIL_SEVERITY_MEDIUM, command_and_control, application_protocol},
     {Rule::new_listening_port, "drift.new_listening_port", VIGIL_SEVERITY_MEDIUM, command_and_control,
      non_standard_port},
+    {Rule::new_dns_name, "drift.new_dns_name", VIGIL_SEVERITY_LOW, command_and_control, dns_protocol},
 }};
 
 constexpr std::array every_tactic{attack::TA0002, attack::TA0003, attack::TA0005,

@@ -26,8 +26,9 @@ enum class Rule {
     new_sensitive_read,
     new_connection,
     new_listening_port,
+    new_dns_name,
 };
-inline constexpr std::size_t rule_count = 9;
+inline constexpr std::size_t rule_count = 10;
 
 struct RuleInfo {
     Rule rule;

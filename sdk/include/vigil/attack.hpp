@@ -37,6 +37,7 @@ inline constexpr vigil_attack_ref T1098_006 =
     make("T1098.006", "Account Manipulation: Additional Container Cluster Roles");
 inline constexpr vigil_attack_ref T1059 = make("T1059", "Command and Scripting Interpreter");
 inline constexpr vigil_attack_ref T1071 = make("T1071", "Application Layer Protocol");
+inline constexpr vigil_attack_ref T1071_004 = make("T1071.004", "Application Layer Protocol: DNS");
 inline constexpr vigil_attack_ref T1105 = make("T1105", "Ingress Tool Transfer");
 inline constexpr vigil_attack_ref T1496 = make("T1496", "Resource Hijacking");
 inline constexpr vigil_attack_ref T1496_001 = make("T1496.001", "Resource Hijacking: Compute Hijacking");

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <optional>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "connect_stage_cases.skel.h"
 #include "core/probes/hook_dispatch.hpp"
 #include "core/probes/load_time_constants.hpp"
+#include "dns_stage_cases.skel.h"
 #include "open_stage_cases.skel.h"
 #include "probes/kernel_test_support.hpp"
 #include "stage_cases.skel.h"
@@ -451,4 +453,89 @@ TEST_CASE("hook dispatch: an open reaches the chain only when some stage wants i
         opener.run(8);
         CHECK(seen(*counter)[0] == 0);
     }
+}
+
+namespace {
+
+// UDP sends of 20 bytes, in turn: sendto 127.0.0.1:53, sendto 127.0.0.1:9, send on a socket connected
+// to 127.0.0.1:53, send on one connected to :9, sendmsg to 127.0.0.1:53. Nothing listens: UDP does
+// not care, and the stages see the calls' entries. Failures are not the test's business.
+std::function<bool()> send_in_turn()
+{
+    return [next = 0]() mutable {
+        char message[20] = {};
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        auto peer = [](uint16_t port) {
+            sockaddr_in address{};
+            address.sin_family = AF_INET;
+            address.sin_port = htons(port);
+            address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            return address;
+        };
+        auto dns = peer(53);
+        auto discard = peer(9);
+        switch (next++ % 5) {
+        case 0:
+            sendto(fd, message, sizeof(message), 0, reinterpret_cast<sockaddr *>(&dns), sizeof(dns));
+            break;
+        case 1:
+            sendto(fd, message, sizeof(message), 0, reinterpret_cast<sockaddr *>(&discard), sizeof(discard));
+            break;
+        case 2:
+            connect(fd, reinterpret_cast<sockaddr *>(&dns), sizeof(dns));
+            send(fd, message, sizeof(message), 0);
+            break;
+        case 3:
+            connect(fd, reinterpret_cast<sockaddr *>(&discard), sizeof(discard));
+            send(fd, message, sizeof(message), 0);
+            break;
+        default: {
+            iovec part{message, 12};
+            msghdr header{};
+            header.msg_name = &dns;
+            header.msg_namelen = sizeof(dns);
+            header.msg_iov = &part;
+            header.msg_iovlen = 1;
+            sendmsg(fd, &header, 0);
+            break;
+        }
+        }
+        close(fd);
+        return true;
+    };
+}
+
+std::unique_ptr<LoadedObject> load_dns_counter(const LoadSettings &settings, uint32_t target)
+{
+    ObjectSpec spec;
+    spec.owner = "test";
+    spec.name = "dns_stage_cases";
+    spec.elf = dns_stage_cases__elf_bytes(&spec.elf_size);
+    spec.programs = {{"dns_counter", "", 0, false}};
+    auto loaded = load_object(spec, settings, [&](bpf_object *object) {
+        bool watch_host = true;
+        set_load_time_constant(object, "target_tgid", &target, sizeof(target));
+        set_load_time_constant(object, "vigil_watch_host", &watch_host, sizeof(watch_host));
+    });
+    REQUIRE_MESSAGE(loaded.has_value(), (loaded ? "" : loaded.error()));
+    return std::move(*loaded);
+}
+
+} // namespace
+
+TEST_CASE("hook dispatch: dns_send runs only for sends to port 53, connected sockets included")
+{
+    VIGIL_REQUIRE_KERNEL_ACCESS();
+    auto dispatch = load_dispatch({});
+    LoadSettings settings;
+    settings.stages = dispatch.get();
+    Child sender(send_in_turn());
+    auto counter = load_dns_counter(settings, sender.pid());
+    sender.run(50);
+    auto counts = seen(*counter);
+    // Of every five: the sendto, the send on the socket connected to :53, the sendmsg.
+    CHECK(counts[0] == 30);
+    CHECK(counts[1] == 10); // the connected socket's, remembered from its connect
+    CHECK(counts[2] == 53);
+    CHECK(counts[3] == 12); // the sendmsg's first iovec came last
 }

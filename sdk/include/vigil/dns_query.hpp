@@ -1,25 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "dns_query.hpp"
+// The question of a DNS query, from the first bytes of the message a BPF
+// program captured (a dns_send stage, say). Input from any process in any
+// container: every length is checked, nothing is trusted. Header-only.
+#pragma once
 
-namespace vigil_cryptomining {
-namespace {
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace vigil {
+
+struct DnsQuestion {
+    std::string name;       // dotted, without the root's trailing dot: "pool.supportxmr.com"
+    uint16_t type = 0;      // 1 A, 28 AAAA, ...; 0 when the name filled the capture and the type was cut off
+    bool over_tcp = false;  // the message started with TCP's two-byte length
+    bool truncated = false; // the capture ended inside the name: it is the name's beginning
+};
+
+namespace dns_detail {
 
 constexpr std::size_t header_size = 12;
 constexpr std::size_t max_name_size = 253;
 
-uint16_t read_u16(std::span<const uint8_t> bytes, std::size_t at)
+inline uint16_t read_u16(std::span<const uint8_t> bytes, std::size_t at)
 {
     return static_cast<uint16_t>(bytes[at] << 8 | bytes[at + 1]);
 }
 
 // A standard query (QR 0, opcode 0) with one question and no answers.
-bool is_query_header(std::span<const uint8_t> message)
+inline bool is_query_header(std::span<const uint8_t> message)
 {
     return message.size() >= header_size && (message[2] & 0xF8) == 0 && read_u16(message, 4) == 1 &&
            read_u16(message, 6) == 0 && read_u16(message, 8) == 0;
 }
 
-std::optional<DnsQuestion> parse_question(std::span<const uint8_t> message)
+inline std::optional<DnsQuestion> parse_question(std::span<const uint8_t> message)
 {
     DnsQuestion question;
     std::size_t at = header_size;
@@ -65,10 +81,14 @@ std::optional<DnsQuestion> parse_question(std::span<const uint8_t> message)
     return question;
 }
 
-} // namespace
+} // namespace dns_detail
 
-std::optional<DnsQuestion> parse_dns_query(std::span<const uint8_t> message)
+// The first question of the query in @message (UDP, or TCP with its length prefix), or nothing
+// when @message is not a well-formed standard query.
+inline std::optional<DnsQuestion> parse_dns_query(std::span<const uint8_t> message)
 {
+    using dns_detail::is_query_header;
+    using dns_detail::parse_question;
     if (is_query_header(message)) {
         if (auto question = parse_question(message)) {
             return question;
@@ -84,7 +104,8 @@ std::optional<DnsQuestion> parse_dns_query(std::span<const uint8_t> message)
     return std::nullopt;
 }
 
-std::string dns_type_name(uint16_t type)
+// "A", "AAAA", "TXT"... or the number.
+inline std::string dns_type_name(uint16_t type)
 {
     switch (type) {
     case 1:
@@ -106,4 +127,4 @@ std::string dns_type_name(uint16_t type)
     }
 }
 
-} // namespace vigil_cryptomining
+} // namespace vigil
