@@ -81,6 +81,9 @@ DriftDetector::DriftDetector(vigil::Host host, const vigil::Config &config)
     unix_offset_ns_ = unix_ns - host.now_ns();
     observed_ = host.counter("observations", "behaviours drift fed into profiles");
     drifts_ = host.counter("drift_alerts", "drift alerts raised");
+    unstable_classes_ = host.counter("unstable_classes", "classes that grew past max_entries_per_class");
+    versions_dropped_ = host.counter("versions_dropped", "old profile versions dropped (max_versions_per_workload)");
+    profiles_evicted_ = host.counter("profiles_evicted", "idle profiles evicted (max_profiles)");
     auto directory = host.state_directory();
     if (directory.empty()) {
         host.log(VIGIL_LOG_WARNING, "no state directory: profiles live in memory only and are learned again "
@@ -146,6 +149,13 @@ bool DriftDetector::resolve(Container &container, const vigil_container &facts, 
     if (container.waiting_overflowed) {
         profile.mark_partial("more behaviour than the sensor kept while the pod's metadata was awaited");
     }
+    // What the container did while its pod was awaited goes in first, whichever event resolved it:
+    // the next record of the container, or the tick.
+    auto waiting = std::move(container.waiting);
+    container.waiting = {};
+    for (const auto &[noticed, tgid] : waiting) {
+        apply(*container.identity, noticed, nullptr, tgid);
+    }
     return true;
 }
 
@@ -210,7 +220,19 @@ Profile::Outcome DriftDetector::apply(const WorkloadIdentity &identity, const No
                                       const vigil::Event *event, uint32_t subject_tgid)
 {
     auto &profile = book_.find_or_create(identity.key, identity.version, unix_now());
+    auto behaviour = noticed.observation.behaviour;
+    auto before = profile.behaviour(behaviour).state;
     auto outcome = profile.observe(noticed.observation, unix_now(), options_.policy);
+    if (before != LearningState::unstable && outcome.state == LearningState::unstable) {
+        // Reported, never silent: this class raises no drift alerts from now on.
+        unstable_classes_.add();
+        auto key_text = identity.key.text();
+        host().logf(VIGIL_LOG_WARNING,
+                    "profile %s (version %s): %s grew past max_entries_per_class (%zu entries): unstable, it "
+                    "raises no drift alerts; `vigil profiles show` lists what it learned",
+                    key_text.c_str(), identity.version.c_str(), std::string(behaviour_name(behaviour)).c_str(),
+                    options_.policy.entry_cap);
+    }
     if (outcome.drift && options_.switches.enabled(noticed.rule)) {
         drifts_.add();
         raise_drift_alert(host(), DriftFinding{noticed, identity, outcome.stored_entry, outcome.learned_ns}, event,
@@ -287,14 +309,9 @@ void DriftDetector::replay_waiting(uint64_t now_ns)
             continue;
         }
         const auto *facts = host().find_container(cgroup_id);
-        if (facts == nullptr || !resolve(container, *facts, now_ns)) {
-            continue;
+        if (facts != nullptr) {
+            resolve(container, *facts, now_ns);
         }
-        for (const auto &[noticed, tgid] : container.waiting) {
-            apply(*container.identity, noticed, nullptr, tgid);
-        }
-        container.waiting.clear();
-        container.waiting.shrink_to_fit();
     }
 }
 
@@ -309,10 +326,36 @@ void DriftDetector::on_tick(uint64_t now_ns)
         records_lost_ = lost;
     }
     book_.advance(now_unix);
+    report_bounds();
     if (store_ && now_ns >= last_save_ns_ + options_.save_interval_ns) {
         last_save_ns_ = now_ns;
         save(now_unix);
     }
+}
+
+// The book's bounds, when hit since the last tick: a warning and a counter each.
+void DriftDetector::report_bounds()
+{
+    const auto &now = book_.counters();
+    if (now.versions_dropped > reported_.versions_dropped) {
+        versions_dropped_.add(now.versions_dropped - reported_.versions_dropped);
+        host().logf(VIGIL_LOG_WARNING, "%llu old profile versions dropped (max_versions_per_workload %zu)",
+                    static_cast<unsigned long long>(now.versions_dropped - reported_.versions_dropped),
+                    options_.policy.max_versions_per_workload);
+    }
+    if (now.profiles_evicted > reported_.profiles_evicted) {
+        profiles_evicted_.add(now.profiles_evicted - reported_.profiles_evicted);
+        host().logf(VIGIL_LOG_WARNING, "%llu idle profiles evicted (max_profiles %zu)",
+                    static_cast<unsigned long long>(now.profiles_evicted - reported_.profiles_evicted),
+                    options_.policy.max_profiles);
+    }
+    if (now.over_bound > reported_.over_bound) {
+        host().logf(VIGIL_LOG_WARNING,
+                    "profiles beyond max_profiles or max_versions_per_workload kept %llu times: every candidate "
+                    "for eviction had a running container",
+                    static_cast<unsigned long long>(now.over_bound - reported_.over_bound));
+    }
+    reported_ = now;
 }
 
 void DriftDetector::save(uint64_t now_unix_ns)

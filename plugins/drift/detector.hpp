@@ -65,6 +65,7 @@ private:
     void replay_waiting(uint64_t now_ns);
     void on_changed_exec(const vigil::Event &event);
     void save(uint64_t now_unix_ns);
+    void report_bounds();
     uint64_t unix_now() const;
 
     Options options_;
@@ -77,6 +78,10 @@ private:
     uint64_t records_lost_ = 0;
     vigil::Counter observed_;
     vigil::Counter drifts_;
+    vigil::Counter unstable_classes_;
+    vigil::Counter versions_dropped_;
+    vigil::Counter profiles_evicted_;
+    BookCounters reported_; // the book's counters as last reported
 };
 
 } // namespace vigil_drift

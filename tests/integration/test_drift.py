@@ -9,12 +9,14 @@ test feeds the profile "shop/Deployment/web/c0". Learning takes seconds here
 
 import json
 import secrets
+import subprocess
 import time
 
 import pytest
 
 import drift_workloads
 from alerts import Match, describe_all
+from containers import Rootfs
 from cryptomining_behaviours import MINER_SIM, miner_files
 from receivers.kube_api import KubeApiReceiver, pod_object
 from sensor import Sensor
@@ -246,6 +248,7 @@ def test_a_class_growing_past_its_cap_is_unstable_and_says_so(build_dir, tmp_pat
         mark = sensor.alert_count()
         container.exec(["uptime"])
         sensor.assert_no_alert(Match(rule="drift.new_executable"), settle=2.0, since=mark)
+        assert sensor.stderr_lines_with("executables grew past max_entries_per_class"), sensor.stderr_tail()
     finally:
         sensor.stop()
 
@@ -327,3 +330,37 @@ def test_a_benign_soak_raises_nothing_once_stable(build_dir, tmp_path, kube_api,
         assert len(files["entries"]) < 40, files["entries"]
     finally:
         sensor.stop()
+
+
+def test_a_binary_written_into_the_overlay_upper_layer_alerts(build_dir, tmp_path, kube_api, container_factory,
+                                                              drift_rootfs):
+    """As container runtimes mount images: the image read-only below, the container's writes in an
+    upper layer. A file executed from the upper layer is dropped, whatever its times say."""
+    layers = {name: tmp_path / name for name in ("upper", "work", "merged")}
+    for directory in layers.values():
+        directory.mkdir()
+    subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                    f"lowerdir={drift_rootfs.path},upperdir={layers['upper']},workdir={layers['work']}",
+                    str(layers["merged"])], check=True)
+    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, tmp_path / "state")
+    container = None
+    try:
+        container = container_factory(rootfs=Rootfs(layers["merged"]), start=False, readonly_rootfs=True)
+        # The merged directory is the rootfs as it is, writable: no copy of it.
+        config_path = container.bundle / "config.json"
+        config = json.loads(config_path.read_text())
+        config["root"]["readonly"] = False
+        config_path.write_text(json.dumps(config))
+        container.run()
+        mark = sensor.alert_count()
+        container.exec(["sh", "-c", "uname >/dev/null; cp /bin/busybox /tmp/tool && /tmp/tool true"])
+        alert = sensor.wait_for_alert(Match(rule="drift.dropped_binary_exec", container=container), timeout=10,
+                                      since=mark)
+        assert "upper layer" in alert["evidence"]["reason"], alert["evidence"]
+        raised = [alert for alert in sensor.alerts(mark) if alert["rule"] == "drift.dropped_binary_exec"]
+        assert len(raised) == 1, describe_all(raised)  # the image's own sh and uname raised nothing
+    finally:
+        if container is not None:
+            container.delete()
+        sensor.stop()
+        subprocess.run(["umount", "-l", str(layers["merged"])], check=False)

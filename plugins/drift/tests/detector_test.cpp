@@ -214,3 +214,16 @@ TEST_CASE("drift: DNS names are learned, told to the kernel by hash, and new one
     sensor.host.deliver(garbage);
     CHECK(sensor.host.alerts().size() == 1);
 }
+
+TEST_CASE("drift: when the container's next record finds the pod known, what waited is learned first")
+{
+    Sensor sensor(VIGIL_METADATA_PENDING);
+    sensor.host.deliver(sensor.open("/etc/passwd", O_RDONLY));
+    sensor.set_container(VIGIL_METADATA_API);
+    // No tick in between: the next record resolves the container.
+    sensor.host.deliver(sensor.open("/etc/group", O_RDONLY));
+    sensor.host.tick(102 * second);
+    sensor.host.deliver(sensor.open("/etc/passwd", O_RDONLY));
+    sensor.host.deliver(sensor.open("/etc/group", O_RDONLY));
+    CHECK(sensor.host.alerts().empty());
+}
