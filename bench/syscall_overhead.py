@@ -44,7 +44,7 @@ Programs reached by a tail call are counted in their caller's time.
 Usage: sudo bench/syscall_overhead.py [--syscall all|openat,connect,execve]
                                       [--where both|host|container] [--rounds 5]
                                       [--iterations 1000000] [--exec-iterations 2000]
-                                      [--no-bpf-stats]
+                                      [--no-bpf-stats] [--without drift,...]
 """
 
 import argparse
@@ -163,7 +163,10 @@ class Benchmark:
                                     {**quiet, "plugins": {"empty_probe": {"read_arguments": True}}},
                                     plugin_dir=empty_plugins)
                 elif name == "vigil":
-                    sensor = Sensor(self.build, self.work / f"{name}-{round_number}", quiet)
+                    # --without: the detectors left out, to see what one of them adds.
+                    disabled = {plugin: {"enabled": False} for plugin in self.arguments.without}
+                    sensor = Sensor(self.build, self.work / f"{name}-{round_number}",
+                                    {**quiet, "plugins": disabled})
                 if sensor:
                     sensor.start()
                     time.sleep(self.arguments.settle)
@@ -326,6 +329,8 @@ def main():
                         help="loops to time, comma-separated: openat, connect, execve, or all (the default)")
     parser.add_argument("--where", choices=("both", *PLACES), default="both")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--without", type=lambda text: [name for name in text.split(",") if name], default=[],
+                        help="detectors (comma-separated) the vigil configuration leaves out, e.g. drift")
     parser.add_argument("--iterations", type=int, default=1_000_000, help="per openat and connect run")
     parser.add_argument("--exec-iterations", type=int, default=2_000, help="per execve run")
     parser.add_argument("--settle", type=float, default=1.0,
