@@ -102,16 +102,6 @@ def profile_classes(build_dir, state_directory, version="1111") -> dict:
     return {}
 
 
-def wait_until_stable(build_dir, state_directory, sensor, classes, version="1111", timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        found = profile_classes(build_dir, state_directory, version)
-        if found and all(found.get(name, {}).get("state") == "stable" for name in classes):
-            return found
-        assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
-        time.sleep(0.5)
-
-
 def drift_alerts(sensor, since=0):
     return [alert for alert in sensor.alerts(since) if alert["rule"].startswith("drift.")]
 
@@ -119,23 +109,25 @@ def drift_alerts(sensor, since=0):
 LEARNED = ("executables", "files", "connections", "listening", "dns")
 
 
+def learn_until_stable(build_dir, state, sensor, container, version="1111", timeout=30.0):
+    """Repeats the routine in @container until every class of the profile at @version is stable."""
+    deadline = time.monotonic() + timeout
+    while True:
+        routine(container)
+        found = profile_classes(build_dir, state, version)
+        if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
+            return found
+        assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
+        time.sleep(1)
+
+
 def test_learns_then_alerts_on_each_class_of_novelty(build_dir, tmp_path, kube_api, replica):
     state = tmp_path / "state"
     sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
     try:
         container = replica()
-        for _ in range(3):
-            routine(container)
-            time.sleep(0.5)
         # Learning: the same routine and nothing else until every class is stable.
-        deadline = time.monotonic() + 30
-        while True:
-            routine(container)
-            found = profile_classes(build_dir, state)
-            if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
-                break
-            assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
-            time.sleep(1)
+        learn_until_stable(build_dir, state, sensor, container)
         assert drift_alerts(sensor) == [], describe_all(drift_alerts(sensor))
 
         # Stable: the routine raises nothing.
@@ -191,14 +183,7 @@ def test_restart_keeps_the_profile_and_reset_import_restore_it(build_dir, tmp_pa
     sensor = start_sensor(build_dir, tmp_path / "sensor-1", kube_api, state)
     try:
         container = replica()
-        deadline = time.monotonic() + 30
-        while True:
-            routine(container)
-            found = profile_classes(build_dir, state)
-            if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
-                break
-            assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
-            time.sleep(1)
+        learn_until_stable(build_dir, state, sensor, container)
     finally:
         sensor.stop()
     saved = export(build_dir, state)
@@ -251,17 +236,6 @@ def test_a_class_growing_past_its_cap_is_unstable_and_says_so(build_dir, tmp_pat
         assert sensor.stderr_lines_with("executables grew past max_entries_per_class"), sensor.stderr_tail()
     finally:
         sensor.stop()
-
-
-def learn_until_stable(build_dir, state, sensor, container, version="1111", timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        routine(container)
-        found = profile_classes(build_dir, state, version)
-        if found and all(found.get(name, {}).get("state") == "stable" for name in LEARNED):
-            return found
-        assert time.monotonic() < deadline, f"profile not stable: {found}\n{sensor.stderr_tail()}"
-        time.sleep(1)
 
 
 def test_a_rollout_relearns_without_alerting_but_still_sees_dropped_binaries(build_dir, tmp_path, kube_api, replica):
