@@ -15,11 +15,15 @@ constexpr uint64_t ns_per_second = 1'000'000'000ull;
 // Observations kept per container while its pod is unreported: a container's start-up, not more.
 constexpr std::size_t max_waiting = 512;
 
+// Ten years: longer periods are typos, and would overflow the nanoseconds they are kept in.
+constexpr int64_t max_seconds = 10 * 365 * 86400;
+
 uint64_t seconds_option(const vigil::Config &config, const char *key)
 {
     auto value = config.get_integer(key);
-    if (value < 0) {
-        throw vigil::ConfigError(std::string(key) + " must not be negative");
+    if (value < 0 || value > max_seconds) {
+        throw vigil::ConfigError(std::string(key) + " must be between 0 and " + std::to_string(max_seconds) +
+                                 " seconds (ten years), not " + std::to_string(value));
     }
     return static_cast<uint64_t>(value) * ns_per_second;
 }

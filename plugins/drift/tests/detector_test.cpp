@@ -227,3 +227,14 @@ TEST_CASE("drift: when the container's next record finds the pod known, what wai
     sensor.host.deliver(sensor.open("/etc/group", O_RDONLY));
     CHECK(sensor.host.alerts().empty());
 }
+
+TEST_CASE("drift: periods that cannot be meant are refused, naming the option")
+{
+    vigil::testing::FakeHost host{DRIFT_PLUGIN_PATH};
+    host.set_option_literal("learning_max_s", "100000000000");
+    CHECK(host.start() != 0);
+    vigil::testing::FakeHost shorter{DRIFT_PLUGIN_PATH};
+    shorter.set_option_literal("learning_min_s", "100");
+    shorter.set_option_literal("learning_max_s", "50");
+    CHECK(shorter.start() != 0);
+}
