@@ -240,7 +240,9 @@ def test_a_class_growing_past_its_cap_is_unstable_and_says_so(build_dir, tmp_pat
 
 def test_a_rollout_relearns_without_alerting_but_still_sees_dropped_binaries(build_dir, tmp_path, kube_api, replica):
     state = tmp_path / "state"
-    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state)
+    # A relearning window long enough for the steps below on a sanitized build, which runs them
+    # several times slower.
+    sensor = start_sensor(build_dir, tmp_path / "sensor", kube_api, state, relearn_s=15)
     try:
         old = replica("1111")
         learn_until_stable(build_dir, state, sensor, old)
@@ -262,7 +264,7 @@ def test_a_rollout_relearns_without_alerting_but_still_sees_dropped_binaries(bui
 
         # After the relearning window the new version is stable with what it learned, and the
         # old version's profile is still there while its container runs.
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while profile_classes(build_dir, state, "2222")["executables"]["state"] != "stable":
             assert time.monotonic() < deadline, profile_classes(build_dir, state, "2222")
             time.sleep(0.5)
