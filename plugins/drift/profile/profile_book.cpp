@@ -28,6 +28,11 @@ Profile &ProfileBook::find_or_create(const ProfileKey &key, std::string_view ver
         return found->second;
     }
     auto previous = versions(key);
+    if (!previous.empty()) {
+        // Its states as of now, not as of the last tick: a class whose learning ended since
+        // is stable, and the new version relearns from it rather than learning on its clock.
+        find(key, previous.back()->version())->advance(now_ns, policy_);
+    }
     Profile profile =
         previous.empty() ? Profile(key, id.version, now_ns) : Profile::start_from(*previous.back(), id.version, now_ns);
     profiles_.emplace(id, std::move(profile));

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "profile/profile.hpp"
+#include "profile/profile_book.hpp"
 #include "test_support.hpp"
 
 using namespace drift_test;
@@ -55,4 +56,18 @@ TEST_CASE("a version that was still learning keeps learning on its clock")
     CHECK(next.behaviour(BehaviourClass::files).learning_start_ns == t0);
     next.advance(t0 + 7 * day, policy);
     CHECK(next.behaviour(BehaviourClass::files).state == LearningState::stable);
+}
+
+TEST_CASE("a rollout between ticks relearns from the old version's states as of now")
+{
+    // The old version's learning ended since the book last advanced it: the new version must
+    // start relearning, not inherit a "learning" state whose clock has already run out.
+    LearningPolicy policy;
+    ProfileBook book(policy);
+    book.observe(cart_key(), "v1", exec_observation("/app/server", "server", "/bin/sh"), t0);
+    auto rollout = t0 + 10 * day; // no advance() in between
+    auto &next = book.find_or_create(cart_key(), "v2", rollout);
+    CHECK(next.behaviour(BehaviourClass::executables).state == LearningState::relearning);
+    book.advance(rollout + hour);
+    CHECK(book.find(cart_key(), "v2")->behaviour(BehaviourClass::executables).state == LearningState::relearning);
 }
