@@ -21,8 +21,6 @@
 #define DRIFT_RECORD_VERSION 1
 #define DRIFT_PATH_SIZE 256
 
-#define DRIFT_ASSERT_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type " layout changed")
-
 /* Kinds private to this plugin's ring. */
 enum drift_event_kind {
 	DRIFT_KIND_CHANGED_EXEC = VIGIL_KIND_PLUGIN_BASE + 0, /* struct drift_changed_exec */

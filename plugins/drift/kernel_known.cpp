@@ -56,15 +56,6 @@ drift_known_connect known_connect_key(uint64_t cgroup_id, const drift_endpoint &
     return key;
 }
 
-void KernelKnowledge::count(int status)
-{
-    if (status == 0) {
-        ++written_;
-    } else {
-        ++refused_;
-    }
-}
-
 void KernelKnowledge::container_started(uint64_t cgroup_id, uint64_t started_unix_ns)
 {
     auto &keys = keys_[cgroup_id];
@@ -72,13 +63,12 @@ void KernelKnowledge::container_started(uint64_t cgroup_id, uint64_t started_uni
         return;
     }
     keys.started = true;
-    count(host_.map_update(bpf_object_name, starts_map, cgroup_id, drift_container_start{started_unix_ns}));
+    host_.map_update(bpf_object_name, starts_map, cgroup_id, drift_container_start{started_unix_ns});
 }
 
 void KernelKnowledge::remember_open(const drift_known_open &key)
 {
     int status = host_.map_update(bpf_object_name, known_opens_map, key, present);
-    count(status);
     if (status == 0) {
         keys_[key.cgroup_id].opens.push_back(key);
     }
@@ -87,7 +77,6 @@ void KernelKnowledge::remember_open(const drift_known_open &key)
 void KernelKnowledge::remember_connect(const drift_known_connect &key)
 {
     int status = host_.map_update(bpf_object_name, known_connects_map, key, present);
-    count(status);
     if (status == 0) {
         keys_[key.cgroup_id].connects.push_back(key);
     }
@@ -96,7 +85,6 @@ void KernelKnowledge::remember_connect(const drift_known_connect &key)
 void KernelKnowledge::remember_name(const drift_known_name &key)
 {
     int status = host_.map_update(bpf_object_name, known_names_map, key, present);
-    count(status);
     if (status == 0) {
         keys_[key.cgroup_id].names.push_back(key);
     }

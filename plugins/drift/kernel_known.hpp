@@ -40,10 +40,6 @@ public:
     // Profiles were reset or replaced: what the kernel was told may no longer hold.
     void forget_all();
 
-    // Keys written and refused (a full map: the kernel side then keeps sending, which is only slower).
-    uint64_t written() const { return written_; }
-    uint64_t refused() const { return refused_; }
-
 private:
     struct Keys {
         std::vector<drift_known_open> opens;
@@ -51,12 +47,9 @@ private:
         std::vector<drift_known_name> names;
         bool started = false;
     };
-    void count(int status);
 
     vigil::Host host_;
     std::unordered_map<uint64_t, Keys> keys_; // by cgroup id
-    uint64_t written_ = 0;
-    uint64_t refused_ = 0;
 };
 
 } // namespace vigil_drift
