@@ -26,10 +26,16 @@ std::string_view comm_of(const vigil_event_header &header)
     return std::string_view(header.comm, strnlen(header.comm, sizeof(header.comm)));
 }
 
+// The parent stays the process that created this one. The kernel's real_parent
+// changes to a reaper (the container's pid 1, a subreaper) once the creator exits,
+// so an event read after a double fork would otherwise name whichever adopted it:
+// a race, where ancestry and behaviour profiles need the same answer every time.
 void take_header(ProcessEntry &entry, const vigil_event_header &header)
 {
+    if (entry.parent_tgid == 0) {
+        entry.parent_tgid = header.parent_tgid;
+    }
     entry.ns_tgid = header.ns_tgid;
-    entry.parent_tgid = header.parent_tgid;
     entry.uid = header.uid;
     entry.gid = header.gid;
     entry.cgroup_id = header.cgroup_id;
@@ -142,6 +148,9 @@ ProcessEntry &ProcessTable::observe(const vigil_event_header &header)
 void ProcessTable::on_exec(const vigil_process_exec &event)
 {
     auto &entry = insert(event.header.tgid);
+    if (!same_process(entry, event.process_start_ns)) {
+        entry.parent_tgid = 0; // a reused pid: nothing known of this process's creator
+    }
     take_header(entry, event.header);
     entry.start_ns = event.process_start_ns;
     entry.exited = false;

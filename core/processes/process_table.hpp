@@ -24,7 +24,7 @@ namespace vigil::processes {
 struct ProcessEntry {
     uint32_t tgid = 0;
     uint32_t ns_tgid = 0;
-    uint32_t parent_tgid = 0;
+    uint32_t parent_tgid = 0; // the creator, even after a reaper adopted the process
     uint32_t uid = 0;
     uint32_t gid = 0;
     uint64_t start_ns = 0;

@@ -45,8 +45,14 @@ std::optional<Noticed> notice_exec(const vigil::Event &event, const vigil::Host 
     auto path = bounded_text(record->filename, sizeof(record->filename));
     auto args_size = std::min<std::size_t>(record->args_size, sizeof(record->args));
     auto argv0 = bounded_text(record->args, args_size);
+    // The sensor's parent is the creator; the record's is whoever adopted the process if the
+    // creator exited first (a double fork), which would make one behaviour two entries.
+    auto parent_tgid = record->header.parent_tgid;
+    if (const auto *acting = event.process(); acting != nullptr && acting->parent_tgid != 0) {
+        parent_tgid = acting->parent_tgid;
+    }
     std::string parent_exe;
-    if (const auto *parent = host.find_process(record->header.parent_tgid); parent != nullptr) {
+    if (const auto *parent = host.find_process(parent_tgid); parent != nullptr) {
         parent_exe = parent->exe;
     }
     auto rule = rule_for_new_executable(path, argv0);

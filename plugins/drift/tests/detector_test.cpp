@@ -238,3 +238,34 @@ TEST_CASE("drift: periods that cannot be meant are refused, naming the option")
     shorter.set_option_literal("learning_max_s", "50");
     CHECK(shorter.start() != 0);
 }
+
+TEST_CASE("drift: an exec's parent is its creator, not the reaper that adopted it")
+{
+    Sensor sensor;
+    // httpd (100) created the process; whether the kernel still names httpd or already the
+    // container's pid 1 (99, after httpd's exit) is a race, and must not make a new entry.
+    vigil::testing::FakeProcess init;
+    init.tgid = 99;
+    init.cgroup_id = cgroup;
+    init.exe = "/sbin/tini";
+    sensor.host.add_process(init);
+    vigil::testing::FakeProcess worker;
+    worker.tgid = 101;
+    worker.parent_tgid = web_tgid;
+    worker.cgroup_id = cgroup;
+    worker.exe = "/usr/bin/worker";
+    sensor.host.add_process(worker);
+    auto exec = [&](uint32_t kernel_parent) {
+        auto record = sensor.host.make_record<vigil_process_exec>(VIGIL_KIND_PROCESS_EXEC, 101);
+        record.header.parent_tgid = kernel_parent;
+        std::strcpy(record.filename, "/usr/bin/worker");
+        record.filename_size = sizeof("/usr/bin/worker");
+        std::strcpy(record.args, "worker");
+        record.args_size = sizeof("worker");
+        return record;
+    };
+    sensor.host.deliver(exec(web_tgid));
+    sensor.host.tick(101 * second);
+    sensor.host.deliver(exec(99));
+    CHECK(sensor.host.alerts().empty());
+}

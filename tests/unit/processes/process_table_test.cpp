@@ -72,6 +72,28 @@ TEST_CASE("process table: exec records the path and arguments, fork inherits the
     CHECK(std::string(child->view()->cmdline) == "sh -c echo hi");
 }
 
+TEST_CASE("process table: a process adopted by a reaper keeps its creator as parent")
+{
+    ProcessTable table(1024, 1'000'000);
+    // sh (200) forks a subshell (201), which forks nc (202) and exits at once: by the
+    // time nc execs, the kernel names the container's pid 1 (199) as its parent.
+    table.on_exec(exec_event(header(199, 50, 1, container_pid_ns, 9), "/bin/sleep", {}));
+    table.on_exec(exec_event(header(200, 50, 2, container_pid_ns, 9), "/bin/sh", {}));
+    table.on_fork(fork_event(header(200, 50, 2, container_pid_ns, 9), 201, 3));
+    table.on_fork(fork_event(header(201, 200, 3, container_pid_ns, 9), 202, 4));
+    table.on_exec(exec_event(header(202, 199, 4, container_pid_ns, 9), "/bin/nc", {}));
+    REQUIRE(table.find(202) != nullptr);
+    CHECK(table.find(202)->parent_tgid == 201);
+    table.observe(header(202, 199, 4, container_pid_ns, 9));
+    CHECK(table.find(202)->parent_tgid == 201);
+
+    // A pid used again by another process: its parent is what the kernel says.
+    auto reused = exec_event(header(202, 199, 5, container_pid_ns, 9), "/bin/true", {});
+    reused.process_start_ns = 10'000'000'000;
+    table.on_exec(reused);
+    CHECK(table.find(202)->parent_tgid == 199);
+}
+
 TEST_CASE("process table: ancestry ends at the container's entry point")
 {
     ProcessTable table(1024, 1'000'000);
