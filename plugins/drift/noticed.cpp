@@ -53,7 +53,10 @@ std::optional<Noticed> notice_exec(const vigil::Event &event, const vigil::Host 
     }
     std::string parent_exe;
     if (const auto *parent = host.find_process(parent_tgid); parent != nullptr) {
-        parent_exe = parent->exe;
+        // A parent outside the container is the runtime entering it (the container's first process,
+        // `kubectl exec`, a probe): which of its processes made the call (runc's stages, a shim) is
+        // plumbing that changes from one entry to the next, so every such parent is one.
+        parent_exe = parent->cgroup_id == record->header.cgroup_id ? parent->exe : outside_parent;
     }
     auto rule = rule_for_new_executable(path, argv0);
     return Noticed{exec_observation(path, argv0, parent_exe), rule, path};

@@ -20,7 +20,11 @@ struct Noticed {
     std::string subject; // what was new, for the summary: a path, "10.0.0.5:443", "tcp port 8080"
 };
 
-// From the core's VIGIL_KIND_PROCESS_EXEC, with the parent's executable as the sensor knows it.
+// An executable entry's parent when the parent is not in the container: the runtime entering it.
+inline constexpr const char *outside_parent = "(outside the container)";
+
+// From the core's VIGIL_KIND_PROCESS_EXEC, with the parent's executable as the sensor knows it
+// (outside_parent for one in another cgroup).
 std::optional<Noticed> notice_exec(const vigil::Event &event, const vigil::Host &host);
 // From the plugin's own DRIFT_KIND_OPEN, DRIFT_KIND_CONNECT, DRIFT_KIND_LISTEN; nothing for a
 // read outside the sensitive prefixes (the kernel side's heads are coarser) or a short record.

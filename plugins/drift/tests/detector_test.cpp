@@ -269,3 +269,38 @@ TEST_CASE("drift: an exec's parent is its creator, not the reaper that adopted i
     sensor.host.deliver(exec(99));
     CHECK(sensor.host.alerts().empty());
 }
+
+TEST_CASE("drift: every parent outside the container is one, the runtime entering it")
+{
+    Sensor sensor;
+    // `kubectl exec` twice: runc's processes differ from one entry to the next, in the host's cgroup.
+    for (auto [tgid, exe] : {std::pair{200u, "/usr/sbin/runc"}, std::pair{201u, "/proc/self/exe"}}) {
+        vigil::testing::FakeProcess runtime;
+        runtime.tgid = tgid;
+        runtime.cgroup_id = 1;
+        runtime.exe = exe;
+        sensor.host.add_process(runtime);
+    }
+    auto shell = [&](uint32_t tgid, uint32_t parent) {
+        vigil::testing::FakeProcess process;
+        process.tgid = tgid;
+        process.parent_tgid = parent;
+        process.cgroup_id = cgroup;
+        process.exe = "/bin/sh";
+        sensor.host.add_process(process);
+        auto record = sensor.host.make_record<vigil_process_exec>(VIGIL_KIND_PROCESS_EXEC, tgid);
+        std::strcpy(record.filename, "/bin/sh");
+        record.filename_size = sizeof("/bin/sh");
+        std::strcpy(record.args, "sh");
+        record.args_size = sizeof("sh");
+        return record;
+    };
+    sensor.host.deliver(shell(300, 200));
+    sensor.host.tick(101 * second);
+    sensor.host.deliver(shell(301, 201));
+    CHECK(sensor.host.alerts().empty());
+    // A shell a process of the container starts is another entry.
+    sensor.host.deliver(shell(302, web_tgid));
+    REQUIRE(sensor.host.alerts().size() == 1);
+    CHECK(sensor.host.alerts()[0].evidence_at("new") == "/bin/sh argv0=sh parent=/usr/sbin/httpd");
+}
