@@ -43,9 +43,10 @@
  * A connect_enter stage should say which connects it wants: destination ports
  * (vigil_connect_ports), and addresses on any port (vigil_connect_addresses),
  * set in configure_bpf like vigil_watch_host (BpfSetup::set_connect_filter).
- * The dispatcher then reads the address once and runs the chain only when
- * some stage wants it: most connects of a node end there, without a tail
- * call. An object that says nothing gets every connect, non-IP ones included.
+ * The dispatcher then reads the address once and runs the stages that want
+ * the connect, only those: most connects of a node end there, without a
+ * tail call. An object that says nothing gets every connect, non-IP ones
+ * included.
  *
  * A dns_send stage gets only sends to port 53 (see enum vigil_hook): fd,
  * user_buffer and buffer_length say what is sent, endpoint to whom, and
@@ -95,7 +96,12 @@ struct vigil_call {
 	__u64 address_length; /* connect: its length */
 	char head[8];         /* after vigil_call_head: the path's first bytes */
 	__s32 path_size;      /* after vigil_call_path: bytes read with the NUL; <= 0 unreadable */
-	__u32 reserved;
+	/*
+	 * The chain positions (1 << position) that did not ask for this call,
+	 * which vigil_next_stage passes over. Zero, every stage runs: a sensor
+	 * whose dispatcher does not filter by stage never writes it.
+	 */
+	__u32 unwanted;
 	char path[VIGIL_CALL_PATH_SIZE]; /* after vigil_call_path: NUL-terminated, zero after the NUL */
 	struct vigil_endpoint endpoint;  /* after vigil_call_endpoint; dns_send: always filled, port 53 */
 	__u32 reserved2;
@@ -161,6 +167,7 @@ static __always_inline struct vigil_call *vigil_reset_call(__u32 hook, __u16 sys
 	call->user_address = 0;
 	call->address_length = 0;
 	call->path_size = 0;
+	call->unwanted = 0;
 	return call;
 }
 
@@ -277,10 +284,42 @@ static __always_inline bool vigil_call_endpoint(struct vigil_call *call)
 	return (call->flags & VIGIL_CALL_ENDPOINT_VALID) != 0;
 }
 
-/* Runs the next stage of the chain; returns only when there is none. */
+/* The lowest set bit of @bits (not 0, below 1 << 16): BPF has no count-trailing-zeros instruction. */
+static __always_inline __u32 vigil_lowest_bit(__u32 bits)
+{
+	__u32 position = 0;
+
+	if (!(bits & 0xFF)) {
+		position += 8;
+		bits >>= 8;
+	}
+	if (!(bits & 0xF)) {
+		position += 4;
+		bits >>= 4;
+	}
+	if (!(bits & 0x3)) {
+		position += 2;
+		bits >>= 2;
+	}
+	if (!(bits & 0x1))
+		position += 1;
+	return position;
+}
+
+/*
+ * Runs the next stage of the chain that wants the call (every later one when
+ * call->unwanted is 0); returns only when there is none. A tail call costs
+ * about what the dispatcher costs, so those that did not ask are passed over
+ * here rather than entered.
+ */
 static __always_inline void vigil_next_stage(void *ctx, struct vigil_call *call)
 {
-	call->next_stage += 1;
+	__u32 position = call->next_stage & (VIGIL_MAX_STAGES - 1);
+	__u32 later = ~call->unwanted & ((0xFFFFu << (position + 1)) & 0xFFFFu);
+
+	if (!later)
+		return;
+	call->next_stage += vigil_lowest_bit(later) - position;
 	bpf_tail_call(ctx, &vigil_stages, call->next_stage);
 }
 

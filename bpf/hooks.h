@@ -45,20 +45,36 @@ enum vigil_hook_scope {
 #define VIGIL_STAGE_SLOT(hook, scope, position)                                                                        \
 	(((hook) * VIGIL_SCOPE_COUNT + (scope)) * VIGIL_MAX_STAGES + (position))
 #define VIGIL_STAGE_SLOTS (VIGIL_HOOK_COUNT * VIGIL_SCOPE_COUNT * VIGIL_MAX_STAGES)
+/*
+ * In a vigil_chain_lengths entry, beside the length: the chain is being
+ * rewritten (a stage left, and the later ones moved up), so the filters'
+ * positions may not match it yet. The dispatcher then runs every stage.
+ */
+#define VIGIL_CHAIN_UNSETTLED 0x80000000u
+#define VIGIL_CHAIN_LENGTH_MASK 0xFFFFu
+
+/*
+ * Which stages of a chain want a call: a bit per position (1 << position), 16
+ * bits per scope. The filters below hold such masks, so that a call runs only
+ * the stages that asked for it, not the whole chain once one of them did.
+ */
+#define VIGIL_STAGE_BITS(scope, positions) ((__u32)(positions) << (16 * (scope)))
+#define VIGIL_STAGES_OF(scope, entry) ((__u16)((entry) >> (16 * (scope))))
 
 /*
  * The connect filter: which connects some stage of a chain wants. A
  * connect_enter stage's object lists destination ports, and addresses it
  * wants on any port, in vigil_connect_ports and vigil_connect_addresses
  * (dispatch.h); the sensor folds the lists of each chain into the core's
- * maps, with a bit per scope (1 << enum vigil_hook_scope):
- *  - vigil_connect_filter, an array: a byte per port; one entry for the
- *    stages that want every connect (non-IP ones included); then a byte per
- *    address hint (vigil_connect_address_hint), set where some listed
- *    address folds to it, so that most addresses are ruled out by a load
+ * maps, as the positions of the stages that want each (VIGIL_STAGE_BITS):
+ *  - vigil_connect_filter, an array: an entry per port; one for the stages
+ *    that want every connect (non-IP ones included); then one per address
+ *    hint (vigil_connect_address_hint), set where some listed address folds
+ *    to it, so that most addresses are ruled out by a load
  *  - vigil_connect_address_filter, a hash by struct vigil_connect_address,
- *    looked up only when the hint is set.
- * A connect no stage wants ends in the dispatcher, without a tail call.
+ *    looked up only when the hint names a stage not yet wanted.
+ * A connect no stage wants ends in the dispatcher, without a tail call; one
+ * some stages want runs those stages only.
  */
 #define VIGIL_MAX_CONNECT_PORTS 32
 #define VIGIL_MAX_CONNECT_ADDRESSES 16
@@ -93,27 +109,28 @@ struct vigil_connect_address {
  * path's first 8), and, with vigil_open_odd_paths, paths that do not start
  * with "/" and a name (relative ones, "//", "/."), which no head can rule
  * out. The sensor folds every chain's wishes into the dispatcher's one
- * struct vigil_open_filter; an open no stage wants ends in the dispatcher,
- * at the flags before any read, or at the path's first 8 bytes.
+ * struct vigil_open_filter, by scope and chain position; an open no stage
+ * wants ends in the dispatcher, at the flags before any read, or at the
+ * path's first 8 bytes, and one that some stages want runs those only.
  */
 #define VIGIL_MAX_OPEN_HEADS 8     /* per object */
 #define VIGIL_OPEN_HEAD_SIZE 8     /* bytes compared: struct vigil_call.head */
 #define VIGIL_OPEN_FILTER_HEADS 32 /* in the dispatcher's table, every chain together */
 
 struct vigil_open_head {
-	__u64 value; /* the head's bytes, as the path's first 8 bytes load on this machine */
-	__u64 mask;  /* which of those bytes count */
-	__u8 scopes; /* 1 << enum vigil_hook_scope */
-	__u8 reserved[7];
+	__u64 value;                       /* the head's bytes, as the path's first 8 bytes load on this machine */
+	__u64 mask;                        /* which of those bytes count */
+	__u16 stages[VIGIL_SCOPE_COUNT];   /* by scope: the positions of the stages that want it */
+	__u8 reserved[4];
 };
 
 struct vigil_open_filter {
-	__u64 flags[VIGIL_SCOPE_COUNT]; /* by scope: opens with any of these flags */
-	__u8 every;                     /* scopes with a stage that wants every open */
-	__u8 odd_paths;                 /* scopes with a stage that wants odd paths */
-	__u8 head_scopes;               /* scopes with some head: the others need not read the path */
+	__u64 flags[VIGIL_SCOPE_COUNT][VIGIL_MAX_STAGES]; /* by scope and position: opens with any of these flags */
+	__u16 every[VIGIL_SCOPE_COUNT];     /* by scope: the positions that want every open */
+	__u16 odd_paths[VIGIL_SCOPE_COUNT]; /* by scope: the positions that want odd paths */
+	__u8 head_scopes;                   /* scopes with some head (1 << scope): the others need not read the path */
 	__u8 head_count;
-	__u8 reserved[4];
+	__u8 reserved[6];
 	struct vigil_open_head heads[VIGIL_OPEN_FILTER_HEADS];
 };
 

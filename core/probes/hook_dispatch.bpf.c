@@ -29,53 +29,92 @@ struct {
 	__type(value, __u32);
 } vigil_chain_lengths SEC(".maps");
 
-/* Which scopes want each destination port of a connect, and more (bpf/hooks.h); kept by the sensor. */
+/* Which stages want each destination port of a connect, and more (bpf/hooks.h); kept by the sensor. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, VIGIL_CONNECT_FILTER_SIZE);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, __u32);
 } vigil_connect_filter SEC(".maps");
 
-/* Which scopes want each destination address on any port; kept by the sensor. */
+/* Which stages want each destination address on any port; kept by the sensor. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VIGIL_CONNECT_ADDRESS_FILTER_SIZE);
 	__type(key, struct vigil_connect_address);
-	__type(value, __u8);
+	__type(value, __u32);
 } vigil_connect_address_filter SEC(".maps");
 
-static __always_inline __u8 connect_filter_entry(__u32 entry)
+static __always_inline __u16 connect_filter_entry(__u32 entry, __u32 scope)
 {
-	__u8 *scopes = bpf_map_lookup_elem(&vigil_connect_filter, &entry);
+	__u32 *stages = bpf_map_lookup_elem(&vigil_connect_filter, &entry);
 
-	return scopes ? *scopes : 0;
+	return stages ? VIGIL_STAGES_OF(scope, *stages) : 0;
+}
+
+/* The scope of the calling task's chains. */
+static __always_inline __u32 scope_of(bool in_container)
+{
+	return in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST;
+}
+
+/* A chain's length and whether it is being rewritten, from its vigil_chain_lengths entry. */
+static __always_inline __u32 chain_entry(__u32 hook, bool in_container)
+{
+	__u32 chain = hook * VIGIL_SCOPE_COUNT + scope_of(in_container);
+	__u32 *entry = bpf_map_lookup_elem(&vigil_chain_lengths, &chain);
+
+	return entry ? *entry : 0;
+}
+
+/* The positions of a chain of @length stages: 1 << length, less one. */
+static __always_inline __u16 every_position(__u32 length)
+{
+	return (__u16)((1u << (length & VIGIL_CHAIN_LENGTH_MASK)) - 1);
 }
 
 /*
  * The call to fill for @hook, or NULL when no stage wants this task. The
  * cheapest test that can end it comes first: most calls of a node are host
  * tasks' on a hook whose host chain is empty (the exits of opens, say).
+ * @chain gets the chain's vigil_chain_lengths entry.
  */
-static __always_inline struct vigil_call *begin(__u32 hook, __u16 syscall)
+static __always_inline struct vigil_call *begin_chain(__u32 hook, __u16 syscall, __u32 *chain)
 {
 	struct vigil_call *call;
 	bool in_container;
 	bool is_sensor;
-	__u32 chain;
-	__u32 *length;
 
 	vigil_classify_current(&in_container, &is_sensor);
-	chain = hook * VIGIL_SCOPE_COUNT + (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
-	length = bpf_map_lookup_elem(&vigil_chain_lengths, &chain);
-	if (!length || *length == 0 || is_sensor)
+	*chain = chain_entry(hook, in_container);
+	if ((*chain & VIGIL_CHAIN_LENGTH_MASK) == 0 || is_sensor)
 		return NULL;
 	call = vigil_reset_call(hook, syscall, in_container);
 	if (call)
-		call->next_stage = chain * VIGIL_MAX_STAGES;
+		call->next_stage = (hook * VIGIL_SCOPE_COUNT + scope_of(in_container)) * VIGIL_MAX_STAGES;
 	return call;
 }
 
+/* begin_chain() for a hook whose every stage runs for every call. */
+static __always_inline struct vigil_call *begin(__u32 hook, __u16 syscall)
+{
+	__u32 chain;
+
+	return begin_chain(hook, syscall, &chain);
+}
+
+/* Runs the chain's stages in @wanted (not 0), from the first of them; the rest are passed over. */
+static __always_inline int run_wanted(void *ctx, struct vigil_call *call, __u32 chain, __u16 wanted)
+{
+	if (chain & VIGIL_CHAIN_UNSETTLED)
+		wanted = every_position(chain); /* the filter's positions may be the old chain's */
+	call->unwanted = (__u16)~wanted;
+	call->next_stage += vigil_lowest_bit(wanted);
+	bpf_tail_call(ctx, &vigil_stages, call->next_stage);
+	return 0;
+}
+
+/* Runs every stage of the chain. */
 static __always_inline int run(void *ctx, struct vigil_call *call)
 {
 	bpf_tail_call(ctx, &vigil_stages, call->next_stage);
@@ -94,44 +133,69 @@ struct {
 	__type(value, struct vigil_open_filter);
 } vigil_open_filter SEC(".maps");
 
-/*
- * True when some stage of the call's chain wants this open. Nearly every
- * open of a node is a read of an ordinary path no detector looks at: it
- * ends here at its flags, or at the path's first 8 bytes, read once for
- * every stage, instead of paying a tail call per stage.
- */
-static __always_inline bool open_wanted(struct vigil_call *call)
+/* 1 when @bits has a bit set, else 0, computed without a branch. */
+static __always_inline __u64 any_bit(__u64 bits)
 {
-	bool in_container = call->flags & VIGIL_CALL_IN_CONTAINER;
-	__u8 scope = 1u << (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
+	return (bits | -bits) >> 63;
+}
+
+/*
+ * The positions of the stages that want this open, of a chain of @length.
+ * Nearly every open of a node is a read of an ordinary path no detector
+ * looks at: it ends here at its flags, or at the path's first 8 bytes, read
+ * once for every stage, instead of paying a tail call per stage; and one
+ * that a single stage wants (a read under /etc/, say) runs that stage only.
+ */
+static __always_inline __u16 open_wanted(struct vigil_call *call, __u32 length)
+{
+	__u32 scope = scope_of(call->flags & VIGIL_CALL_IN_CONTAINER);
+	__u16 every = every_position(length);
 	struct vigil_open_filter *filter;
 	const char *head;
 	__u32 zero = 0;
+	__u16 wanted;
 	__u64 first;
 
 	filter = bpf_map_lookup_elem(&vigil_open_filter, &zero);
 	if (!filter)
-		return false;
-	if (filter->every & scope)
-		return true;
-	if (call->open_flags & filter->flags[in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST])
-		return true;
-	if (!((filter->head_scopes | filter->odd_paths) & scope))
-		return false; /* a host read, say: no stage of this scope looks at paths */
+		return 0;
+	wanted = filter->every[scope];
+	/*
+	 * Without branches on what matched: the verifier would otherwise follow
+	 * every combination of the positions' outcomes, 2^16 paths.
+	 */
+	for (__u32 i = 0; i < VIGIL_MAX_STAGES; i++) {
+		if (i >= length)
+			break;
+		wanted |= (__u16)(any_bit(call->open_flags & filter->flags[scope][i]) << i);
+	}
+	if ((wanted & every) == every || !((filter->head_scopes & (1u << scope)) || filter->odd_paths[scope]))
+		return wanted; /* a host read, say: no stage of this scope looks at paths */
 	/* Tested, then taken from the call: clang may otherwise mask the pointer, which the verifier refuses. */
 	if (!vigil_call_head(call))
-		return false;
+		return wanted;
 	head = call->head;
-	if ((filter->odd_paths & scope) && (head[0] != '/' || head[1] == '/' || head[1] == '.'))
-		return true;
+	if (head[0] != '/' || head[1] == '/' || head[1] == '.')
+		wanted |= filter->odd_paths[scope];
 	__builtin_memcpy(&first, head, sizeof(first));
 	for (__u32 i = 0; i < VIGIL_OPEN_FILTER_HEADS; i++) {
 		if (i >= filter->head_count)
-			return false;
-		if ((filter->heads[i].scopes & scope) && (first & filter->heads[i].mask) == filter->heads[i].value)
-			return true;
+			break;
+		/* All ones when the head matches, else 0; again without a branch. */
+		wanted |= filter->heads[i].stages[scope] &
+			  (__u16)(any_bit((first & filter->heads[i].mask) ^ filter->heads[i].value) - 1);
 	}
-	return false;
+	return wanted;
+}
+
+/* An open's entry: the call filled, the chain's stages that want it run. */
+static __always_inline int dispatch_open(void *ctx, struct vigil_call *call, __u32 chain)
+{
+	__u16 wanted = open_wanted(call, chain & VIGIL_CHAIN_LENGTH_MASK);
+
+	if (!wanted)
+		return 0;
+	return run_wanted(ctx, call, chain, wanted);
 }
 
 #if defined(__TARGET_ARCH_x86)
@@ -139,38 +203,37 @@ static __always_inline bool open_wanted(struct vigil_call *call)
 SEC("tp/syscalls/sys_enter_open")
 int open_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPEN);
+	__u32 chain;
+	struct vigil_call *call = begin_chain(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPEN, &chain);
 
 	if (!call)
 		return 0;
 	vigil_call_open(call, VIGIL_AT_FDCWD, ARG(ctx, 0), ARG(ctx, 1));
-	if (!open_wanted(call))
-		return 0;
-	return run(ctx, call);
+	return dispatch_open(ctx, call, chain);
 }
 #endif
 
 SEC("tp/syscalls/sys_enter_openat")
 int openat_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT);
+	__u32 chain;
+	struct vigil_call *call = begin_chain(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT, &chain);
 
 	if (!call)
 		return 0;
 	vigil_call_open(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2));
-	if (!open_wanted(call))
-		return 0;
-	return run(ctx, call);
+	return dispatch_open(ctx, call, chain);
 }
 
 SEC("tp/syscalls/sys_enter_openat2")
 int openat2_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	struct vigil_call *call = begin(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT2);
+	__u32 chain;
+	struct vigil_call *call = begin_chain(VIGIL_HOOK_OPEN_ENTER, VIGIL_CALL_OPENAT2, &chain);
 
-	if (!call || !vigil_call_openat2(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2)) || !open_wanted(call))
+	if (!call || !vigil_call_openat2(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2)))
 		return 0;
-	return run(ctx, call);
+	return dispatch_open(ctx, call, chain);
 }
 
 /* ---- open_exit -------------------------------------------------------------- */
@@ -208,33 +271,36 @@ int open_exit_openat2(struct trace_event_raw_sys_exit *ctx)
 /* ---- connect_enter ---------------------------------------------------------- */
 
 /*
- * True when some stage of the call's chain wants this connect: it wants every
- * connect, the destination's port, or its address. The address read here is
- * the one every stage then finds in call->endpoint. A tail call costs about
- * as much as the dispatcher itself, and nearly every connect of a node goes
- * where no detector looks, so this is where most of them end. The array
- * lookups compile to loads; the address hash, a helper call, is looked up
- * only when the address's hint says a listed address may be it.
+ * The positions of the stages that want this connect, of a chain of
+ * @length: those that want every connect, the destination's port, or its
+ * address. The address read here is the one every stage then finds in
+ * call->endpoint. A tail call costs about as much as the dispatcher itself,
+ * and nearly every connect of a node goes where no detector looks, so this is
+ * where most of them end. The array lookups compile to loads; the address
+ * hash, a helper call, is looked up only when the address's hint names a
+ * stage not wanted yet.
  */
-static __always_inline bool connect_wanted(struct vigil_call *call)
+static __always_inline __u16 connect_wanted(struct vigil_call *call, __u32 length)
 {
-	__u8 scope = 1u << ((call->flags & VIGIL_CALL_IN_CONTAINER) ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
+	__u32 scope = scope_of(call->flags & VIGIL_CALL_IN_CONTAINER);
+	__u16 every = every_position(length);
 	struct vigil_connect_address address = {};
-	__u8 *scopes;
+	__u16 wanted;
+	__u16 hinted;
+	__u32 *stages;
 
-	if (connect_filter_entry(VIGIL_CONNECT_FILTER_EVERY) & scope)
-		return true;
-	if (!vigil_call_endpoint(call))
-		return false;
-	if (connect_filter_entry(call->endpoint.port) & scope)
-		return true;
-	if (!(connect_filter_entry(VIGIL_CONNECT_FILTER_HINTS + vigil_connect_address_hint(call->endpoint.address)) &
-	      scope))
-		return false;
+	wanted = connect_filter_entry(VIGIL_CONNECT_FILTER_EVERY, scope);
+	if ((wanted & every) == every || !vigil_call_endpoint(call))
+		return wanted;
+	wanted |= connect_filter_entry(call->endpoint.port, scope);
+	hinted = connect_filter_entry(VIGIL_CONNECT_FILTER_HINTS + vigil_connect_address_hint(call->endpoint.address),
+				      scope);
+	if (!(hinted & ~wanted))
+		return wanted;
 	address.family = call->endpoint.family;
 	__builtin_memcpy(address.address, call->endpoint.address, sizeof(address.address));
-	scopes = bpf_map_lookup_elem(&vigil_connect_address_filter, &address);
-	return scopes && (*scopes & scope);
+	stages = bpf_map_lookup_elem(&vigil_connect_address_filter, &address);
+	return stages ? wanted | VIGIL_STAGES_OF(scope, *stages) : wanted;
 }
 
 /*
@@ -253,14 +319,6 @@ struct {
 static __always_inline __u64 socket_key(long fd)
 {
 	return (bpf_get_current_pid_tgid() & 0xFFFFFFFF00000000ull) | (__u32)fd;
-}
-
-static __always_inline __u32 chain_length(__u32 hook, bool in_container)
-{
-	__u32 chain = hook * VIGIL_SCOPE_COUNT + (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST);
-	__u32 *length = bpf_map_lookup_elem(&vigil_chain_lengths, &chain);
-
-	return length ? *length : 0;
 }
 
 /* A connect to port 53 is remembered for the socket's sends; any other forgets an earlier one of that fd. */
@@ -283,29 +341,29 @@ int connect_enter(struct trace_event_raw_sys_enter *ctx)
 	struct vigil_call *call;
 	bool in_container;
 	bool is_sensor;
-	__u32 connects;
+	__u32 chain;
+	__u16 wanted;
 	bool dns;
 
-	/* begin(), for two hooks: the connect chain, and the dns_send chain's memory of sockets. */
+	/* begin_chain(), for two hooks: the connect chain, and the dns_send chain's memory of sockets. */
 	vigil_classify_current(&in_container, &is_sensor);
 	if (is_sensor)
 		return 0;
-	connects = chain_length(VIGIL_HOOK_CONNECT_ENTER, in_container);
-	dns = chain_length(VIGIL_HOOK_DNS_SEND, in_container) != 0;
-	if (connects == 0 && !dns)
+	chain = chain_entry(VIGIL_HOOK_CONNECT_ENTER, in_container);
+	dns = (chain_entry(VIGIL_HOOK_DNS_SEND, in_container) & VIGIL_CHAIN_LENGTH_MASK) != 0;
+	if ((chain & VIGIL_CHAIN_LENGTH_MASK) == 0 && !dns)
 		return 0;
 	call = vigil_reset_call(VIGIL_HOOK_CONNECT_ENTER, VIGIL_CALL_CONNECT, in_container);
 	if (!call)
 		return 0;
-	call->next_stage = (VIGIL_HOOK_CONNECT_ENTER * VIGIL_SCOPE_COUNT +
-			    (in_container ? VIGIL_SCOPE_CONTAINER : VIGIL_SCOPE_HOST)) *
-			   VIGIL_MAX_STAGES;
+	call->next_stage = (VIGIL_HOOK_CONNECT_ENTER * VIGIL_SCOPE_COUNT + scope_of(in_container)) * VIGIL_MAX_STAGES;
 	vigil_call_connect(call, (int)ARG(ctx, 0), ARG(ctx, 1), ARG(ctx, 2));
 	if (dns)
 		remember_dns_socket(call);
-	if (connects == 0 || !connect_wanted(call))
+	wanted = connect_wanted(call, chain & VIGIL_CHAIN_LENGTH_MASK);
+	if (!wanted)
 		return 0;
-	return run(ctx, call);
+	return run_wanted(ctx, call, chain, wanted);
 }
 
 /* ---- dns_send ------------------------------------------------------------------ */

@@ -237,7 +237,7 @@ std::expected<std::unique_ptr<Attachment>, std::string> HookDispatch::subscribe(
     }
     for (auto scope : scopes) {
         auto &chain = state.chains[scope];
-        if (auto written = write_chain(hook, scope, chain.size() - 1, chain.size() - 1); !written) {
+        if (auto written = write_chain(hook, scope, chain.size() - 1, chain.size() - 1, false); !written) {
             return std::unexpected(written.error());
         }
     }
@@ -245,8 +245,9 @@ std::expected<std::unique_ptr<Attachment>, std::string> HookDispatch::subscribe(
 }
 
 // Rewrites the chain's slots from @from on and its length; clears the slots past the end up to @old_length.
+// @unsettled marks the length so (VIGIL_CHAIN_UNSETTLED): the filters' positions are not yet the chain's.
 std::expected<void, std::string> HookDispatch::write_chain(std::size_t hook, std::size_t scope, std::size_t from,
-                                                           std::size_t old_length)
+                                                           std::size_t old_length, bool unsettled)
 {
     const auto &chain = hooks_[hook].chains[scope];
     auto slot_of = [&](std::size_t position) { return static_cast<uint32_t>(VIGIL_STAGE_SLOT(hook, scope, position)); };
@@ -258,9 +259,7 @@ std::expected<void, std::string> HookDispatch::write_chain(std::size_t hook, std
             return std::unexpected(std::string("cannot enter the chain: ") + std::strerror(errno));
         }
     }
-    auto index = static_cast<uint32_t>(hook * VIGIL_SCOPE_COUNT + scope);
-    auto length = static_cast<uint32_t>(chain.size());
-    bpf_map_update_elem(lengths_fd_, &index, &length, BPF_ANY);
+    write_length(hook, scope, chain.size(), unsettled);
     for (auto position = chain.size(); position < old_length; ++position) {
         auto slot = slot_of(position);
         bpf_map_delete_elem(stages_fd_, &slot);
@@ -268,30 +267,46 @@ std::expected<void, std::string> HookDispatch::write_chain(std::size_t hook, std
     return {};
 }
 
+void HookDispatch::write_length(std::size_t hook, std::size_t scope, std::size_t length, bool unsettled)
+{
+    auto index = static_cast<uint32_t>(hook * VIGIL_SCOPE_COUNT + scope);
+    auto entry = static_cast<uint32_t>(length) | (unsettled ? VIGIL_CHAIN_UNSETTLED : 0u);
+    // An entry of an array the kernel holds is only ever rewritten: nothing to do on error.
+    bpf_map_update_elem(lengths_fd_, &index, &entry, BPF_ANY);
+}
+
 void HookDispatch::unsubscribe(uint64_t id)
 {
     for (std::size_t hook = 0; hook < hooks_.size(); ++hook) {
         auto &state = hooks_[hook];
-        bool listed = false;
+        std::vector<std::size_t> changed; // scopes whose chain held the stage
         for (std::size_t scope = 0; scope < state.chains.size(); ++scope) {
             auto &chain = state.chains[scope];
             auto stage = std::find_if(chain.begin(), chain.end(), [&](const Stage &entry) { return entry.id == id; });
             if (stage == chain.end()) {
                 continue;
             }
-            listed = true;
+            changed.push_back(scope);
             auto position = static_cast<std::size_t>(stage - chain.begin());
             auto old_length = chain.size();
+            // Every stage runs until the filters name the new positions: none misses a call meanwhile.
+            write_length(hook, scope, old_length, true);
             chain.erase(stage);
             // A stage program the kernel already holds never fails to be rewritten; nothing to do on error.
-            (void)write_chain(hook, scope, position, old_length);
+            (void)write_chain(hook, scope, position, old_length, true);
         }
-        if (listed && hook == VIGIL_HOOK_CONNECT_ENTER) {
+        if (changed.empty()) {
+            continue;
+        }
+        if (hook == VIGIL_HOOK_CONNECT_ENTER) {
             write_connect_filter();
-        } else if (listed && hook == VIGIL_HOOK_OPEN_ENTER) {
+        } else if (hook == VIGIL_HOOK_OPEN_ENTER) {
             write_open_filter();
         }
-        if (listed && unused(hook)) {
+        for (auto scope : changed) {
+            write_length(hook, scope, state.chains[scope].size(), false);
+        }
+        if (unused(hook)) {
             detach(hook);
             if (hook == VIGIL_HOOK_DNS_SEND && unused(VIGIL_HOOK_CONNECT_ENTER)) {
                 detach(VIGIL_HOOK_CONNECT_ENTER);
@@ -310,17 +325,18 @@ bool HookDispatch::unused(std::size_t hook) const
     return empty(hook) && (hook != VIGIL_HOOK_CONNECT_ENTER || empty(VIGIL_HOOK_DNS_SEND));
 }
 
-// Folds the connect chains' filters into vigil_connect_filter and vigil_connect_address_filter: a bit per
-// scope for each wanted port, address, and address hint. New entries go in before old ones go out, so that a connect a
-// remaining stage wants is never dropped in between.
+// Folds the connect chains' filters into vigil_connect_filter and vigil_connect_address_filter: for each wanted
+// port, address and address hint, the positions of the stages that want it. New entries go in before old ones go
+// out, so that a connect a remaining stage wants is never dropped in between.
 void HookDispatch::write_connect_filter()
 {
-    std::map<uint32_t, uint8_t> ports;
-    std::map<AddressKey, uint8_t> addresses;
+    std::map<uint32_t, uint32_t> ports;
+    std::map<AddressKey, uint32_t> addresses;
     const auto &chains = hooks_[VIGIL_HOOK_CONNECT_ENTER].chains;
     for (std::size_t scope = 0; scope < chains.size(); ++scope) {
-        auto bit = static_cast<uint8_t>(1u << scope);
-        for (const auto &stage : chains[scope]) {
+        for (std::size_t position = 0; position < chains[scope].size(); ++position) {
+            const auto &stage = chains[scope][position];
+            auto bit = VIGIL_STAGE_BITS(scope, 1u << position);
             if (!stage.connect_filter) {
                 ports[VIGIL_CONNECT_FILTER_EVERY] |= bit;
                 continue;
@@ -353,7 +369,7 @@ void HookDispatch::write_connect_filter()
     }
     for (auto [entry, bits] : connect_filter_) {
         if (!ports.contains(entry)) {
-            uint8_t none = 0;
+            uint32_t none = 0;
             bpf_map_update_elem(connect_filter_fd_, &entry, &none, BPF_ANY);
         }
     }
@@ -366,50 +382,56 @@ void HookDispatch::write_connect_filter()
     address_filter_ = std::move(addresses);
 }
 
-// Folds the open_enter chains' filters into the dispatcher's one struct vigil_open_filter. The struct is
-// rewritten whole, never atomically: every field of a narrower filter is narrower, so a reader that sees
-// old and new fields mixed still lets through what the remaining stages want.
+// Folds the open_enter chains' filters into the dispatcher's one struct vigil_open_filter, by scope and position.
+// The struct is rewritten whole, never atomically: a stage joining only adds its position's wishes, and while a
+// stage leaves (the later ones move up) the chain is marked unsettled and every stage runs.
 void HookDispatch::write_open_filter()
 {
     vigil_open_filter filter{};
-    std::map<std::pair<uint64_t, uint64_t>, uint8_t> heads; // (value, mask) -> scopes
-    std::array<std::string, VIGIL_SCOPE_COUNT> wanted;      // for the report
+    std::map<std::pair<uint64_t, uint64_t>, std::array<uint16_t, VIGIL_SCOPE_COUNT>> heads; // (value, mask) -> stages
     const auto &chains = hooks_[VIGIL_HOOK_OPEN_ENTER].chains;
     for (std::size_t scope = 0; scope < chains.size(); ++scope) {
-        auto bit = static_cast<uint8_t>(1u << scope);
-        for (const auto &stage : chains[scope]) {
+        for (std::size_t position = 0; position < chains[scope].size(); ++position) {
+            const auto &stage = chains[scope][position];
+            auto bit = static_cast<uint16_t>(1u << position);
             if (!stage.open_filter) {
-                filter.every |= bit;
+                filter.every[scope] |= bit;
                 continue;
             }
-            filter.flags[scope] |= stage.open_filter->flags;
+            filter.flags[scope][position] = stage.open_filter->flags;
             if (stage.open_filter->odd_paths) {
-                filter.odd_paths |= bit;
+                filter.odd_paths[scope] |= bit;
             }
             for (const auto &head : stage.open_filter->heads) {
                 if (head.empty() || head.size() > VIGIL_OPEN_HEAD_SIZE) {
-                    filter.every |= bit; // the SDK never writes these: let every open through rather than guess
+                    filter.every[scope] |= bit; // the SDK never writes these: let every open through rather than guess
                     continue;
                 }
                 uint64_t value = 0;
                 std::memcpy(&value, head.data(), head.size());
                 uint64_t mask = head.size() == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * head.size())) - 1;
-                heads[{value, mask}] |= bit;
+                heads[{value, mask}][scope] |= bit;
             }
         }
     }
     if (heads.size() > VIGIL_OPEN_FILTER_HEADS) {
-        for (auto [key, bits] : heads) {
-            filter.every |= bits; // more heads than the table holds: those scopes get every open
+        for (const auto &[key, stages] : heads) {
+            for (std::size_t scope = 0; scope < stages.size(); ++scope) {
+                filter.every[scope] |= stages[scope]; // more heads than the table holds: those stages get every open
+            }
         }
         heads.clear();
     }
-    for (auto [key, bits] : heads) {
+    for (const auto &[key, stages] : heads) {
         auto &entry = filter.heads[filter.head_count++];
         entry.value = key.first;
         entry.mask = key.second;
-        entry.scopes = bits;
-        filter.head_scopes |= bits;
+        for (std::size_t scope = 0; scope < stages.size(); ++scope) {
+            entry.stages[scope] = stages[scope];
+            if (stages[scope] != 0) {
+                filter.head_scopes |= static_cast<uint8_t>(1u << scope);
+            }
+        }
     }
     uint32_t zero = 0;
     // The one entry of an array the kernel holds is only ever rewritten: nothing to do on error.

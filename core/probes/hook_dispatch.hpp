@@ -8,9 +8,10 @@
 // carries no program on open. Each (hook, scope) chain is kept dense in the
 // shared vigil_stages program array, and its length in vigil_chain_lengths,
 // which the dispatcher reads to leave before copying anything for an empty
-// chain. The connect hook also keeps vigil_connect_filter: the ports its
-// chains' stages want, so that other connects end in the dispatcher. Used
-// from the thread that loads and unloads plugins only.
+// chain. The connect and open hooks also keep filters: which stages want
+// which ports, addresses, flags and path heads, so that other calls end in the
+// dispatcher and a wanted one runs only the stages that asked. Used from the
+// thread that loads and unloads plugins only.
 #pragma once
 
 #include <array>
@@ -80,7 +81,8 @@ private:
     void detach(std::size_t hook);
     bool unused(std::size_t hook) const;
     std::expected<void, std::string> write_chain(std::size_t hook, std::size_t scope, std::size_t from,
-                                                 std::size_t old_length);
+                                                 std::size_t old_length, bool unsettled);
+    void write_length(std::size_t hook, std::size_t scope, std::size_t length, bool unsettled);
     void unsubscribe(uint64_t id);
     void write_connect_filter();
     void write_open_filter();
@@ -92,8 +94,8 @@ private:
     int lengths_fd_ = -1;
     int connect_filter_fd_ = -1;
     int address_filter_fd_ = -1;
-    std::map<uint32_t, uint8_t> connect_filter_;   // vigil_connect_filter's non-zero entries
-    std::map<AddressKey, uint8_t> address_filter_; // vigil_connect_address_filter, by key bytes
+    std::map<uint32_t, uint32_t> connect_filter_;   // vigil_connect_filter's non-zero entries
+    std::map<AddressKey, uint32_t> address_filter_; // vigil_connect_address_filter, by key bytes
     int open_filter_fd_ = -1;
     std::string open_filter_text_; // what the open_enter chains run for, as last written
     std::vector<Hook> hooks_;

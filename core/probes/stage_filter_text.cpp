@@ -26,18 +26,17 @@ std::string address_text(const AddressKey &key)
 } // namespace
 
 // "ports 53, 3333 and 169.254.169.254 from containers; port 53 from host tasks", from the filter's entries.
-std::string connect_filter_text(const std::map<uint32_t, uint8_t> &ports,
-                                const std::map<AddressKey, uint8_t> &addresses)
+std::string connect_filter_text(const std::map<uint32_t, uint32_t> &ports,
+                                const std::map<AddressKey, uint32_t> &addresses)
 {
     std::string text;
     for (auto [scope, who] :
          {std::pair{VIGIL_SCOPE_CONTAINER, "containers"}, std::pair{VIGIL_SCOPE_HOST, "host tasks"}}) {
-        auto bit = static_cast<uint8_t>(1u << scope);
         std::string wanted;
         bool every = false;
         std::string port_list;
         for (auto [entry, bits] : ports) {
-            if ((bits & bit) == 0 || entry >= VIGIL_CONNECT_FILTER_HINTS) {
+            if (VIGIL_STAGES_OF(scope, bits) == 0 || entry >= VIGIL_CONNECT_FILTER_HINTS) {
                 continue;
             }
             if (entry == VIGIL_CONNECT_FILTER_EVERY) {
@@ -48,7 +47,7 @@ std::string connect_filter_text(const std::map<uint32_t, uint8_t> &ports,
         }
         std::string address_list;
         for (const auto &[key, bits] : addresses) {
-            if ((bits & bit) != 0) {
+            if (VIGIL_STAGES_OF(scope, bits) != 0) {
                 address_list += (address_list.empty() ? "" : ", ") + address_text(key);
             }
         }
@@ -73,20 +72,23 @@ std::string open_filter_text(const vigil_open_filter &filter)
     std::string text;
     for (auto [scope, who] :
          {std::pair{VIGIL_SCOPE_CONTAINER, "containers"}, std::pair{VIGIL_SCOPE_HOST, "host tasks"}}) {
-        auto bit = static_cast<uint8_t>(1u << scope);
         std::vector<std::string> parts;
-        if ((filter.every & bit) != 0) {
+        if (filter.every[scope] != 0) {
             parts.emplace_back("every open");
         } else {
-            if (filter.flags[scope] != 0) {
-                char flags[32];
-                std::snprintf(flags, sizeof(flags), "flags 0x%llx",
-                              static_cast<unsigned long long>(filter.flags[scope]));
-                parts.emplace_back(flags);
+            uint64_t flags = 0;
+            for (auto stage_flags : filter.flags[scope]) {
+                flags |= stage_flags;
+            }
+            if (flags != 0) {
+                char text_of_flags[32];
+                std::snprintf(text_of_flags, sizeof(text_of_flags), "flags 0x%llx",
+                              static_cast<unsigned long long>(flags));
+                parts.emplace_back(text_of_flags);
             }
             std::string heads;
             for (uint8_t i = 0; i < filter.head_count; ++i) {
-                if ((filter.heads[i].scopes & bit) == 0) {
+                if (filter.heads[i].stages[scope] == 0) {
                     continue;
                 }
                 char bytes[VIGIL_OPEN_HEAD_SIZE + 1] = {};
@@ -96,7 +98,7 @@ std::string open_filter_text(const vigil_open_filter &filter)
             if (!heads.empty()) {
                 parts.push_back("paths " + heads);
             }
-            if ((filter.odd_paths & bit) != 0) {
+            if (filter.odd_paths[scope] != 0) {
                 parts.emplace_back("relative paths");
             }
         }

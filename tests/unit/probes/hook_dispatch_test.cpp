@@ -54,28 +54,33 @@ public:
     explicit Child(std::function<bool()> action)
     {
         REQUIRE(pipe(go_) == 0);
+        REQUIRE(pipe(done_) == 0);
         pid_ = fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {
+            close(go_[1]);
+            close(done_[0]);
+            // Each run: the number of calls to make, then whether they all worked; until the parent closes.
             int times = 0;
-            if (read(go_[0], &times, sizeof(times)) != sizeof(times)) {
-                _exit(1);
-            }
-            for (int i = 0; i < times; ++i) {
-                if (!action()) {
-                    _exit(2);
+            while (read(go_[0], &times, sizeof(times)) == sizeof(times)) {
+                char worked = 1;
+                for (int i = 0; i < times && worked; ++i) {
+                    worked = action() ? 1 : 0;
+                }
+                if (write(done_[1], &worked, 1) != 1) {
+                    _exit(1);
                 }
             }
             _exit(0);
         }
         close(go_[0]);
+        close(done_[1]);
     }
     ~Child()
     {
-        if (pid_ > 0) {
-            close(go_[1]);
-            waitpid(pid_, nullptr, 0);
-        }
+        close(go_[1]);
+        close(done_[0]);
+        waitpid(pid_, nullptr, 0);
     }
     Child(const Child &) = delete;
     Child &operator=(const Child &) = delete;
@@ -83,15 +88,14 @@ public:
     void run(int times)
     {
         REQUIRE(write(go_[1], &times, sizeof(times)) == sizeof(times));
-        int status = 0;
-        REQUIRE(waitpid(pid_, &status, 0) == pid_);
-        pid_ = -1;
-        CHECK(WIFEXITED(status));
-        CHECK(WEXITSTATUS(status) == 0);
+        char worked = 0;
+        REQUIRE(read(done_[0], &worked, 1) == 1);
+        CHECK(worked == 1);
     }
 
 private:
     int go_[2] = {-1, -1};
+    int done_[2] = {-1, -1};
     pid_t pid_ = -1;
 };
 
@@ -209,19 +213,26 @@ std::unique_ptr<LoadedObject> load_open_counter(const LoadSettings &settings, ui
 std::function<bool()> open_in_turn()
 {
     return [next = 0]() mutable {
+        // Paths copied into memory the child wrote: a string constant's page may not be mapped in the
+        // forked child yet, and the dispatcher, before the open faults it in, could not read the path.
+        std::string path;
         int fd = -1;
         switch (next++ % 4) {
         case 0:
-            fd = open("/etc/hostname", O_RDONLY);
+            path = "/etc/hostname";
+            fd = open(path.c_str(), O_RDONLY);
             break;
         case 1:
-            fd = open("/proc/self/stat", O_RDONLY);
+            path = "/proc/self/stat";
+            fd = open(path.c_str(), O_RDONLY);
             break;
         case 2:
-            fd = open("/tmp/vigil-open-filter-test", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            path = "/tmp/vigil-open-filter-test";
+            fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             break;
         default:
-            fd = openat(open("/", O_RDONLY | O_DIRECTORY), "etc/hostname", O_RDONLY);
+            path = "etc/hostname";
+            fd = openat(open("/", O_RDONLY | O_DIRECTORY), path.c_str(), O_RDONLY);
             break;
         }
         if (fd < 0) {
@@ -385,7 +396,7 @@ TEST_CASE("hook dispatch: a connect reaches the chain only when some stage wants
         connecter.run(30);
         CHECK(seen(*counter)[0] == 20);
     }
-    SUBCASE("a stage that says nothing sees every connect, and so does its neighbour")
+    SUBCASE("a stage that says nothing sees every connect, and its neighbour still only its own")
     {
         Child connecter(connect_in_turn({{"127.0.0.1", 9}, {"127.0.0.1", 9}, {"127.0.0.1", 5555}}));
         auto listing = load_connect_counter(settings, connecter.pid(), ConnectFilter{{5555}, {}});
@@ -393,10 +404,26 @@ TEST_CASE("hook dispatch: a connect reaches the chain only when some stage wants
         CHECK(filter_text() == "every connect from containers; every connect from host tasks");
         connecter.run(30);
         CHECK(seen(*silent)[0] == 30);
-        CHECK(seen(*listing)[0] == 30); // the chain ran: the listing stage filters for itself
+        CHECK(seen(*listing)[0] == 10); // the chain ran, but passed over the stage that did not ask
         // The silent stage leaving narrows the filter again.
         silent.reset();
         CHECK(filter_text() == "ports 5555 from containers; ports 5555 from host tasks");
+    }
+    SUBCASE("each stage of a chain sees what it asked for, also once an earlier stage left")
+    {
+        Child connecter(connect_in_turn({{"127.0.0.1", 9}, {"127.0.0.2", 7}, {"127.0.0.1", 5555}}));
+        auto first = load_connect_counter(settings, connecter.pid(), ConnectFilter{{9}, {}});
+        auto second = load_connect_counter(settings, connecter.pid(), ConnectFilter{{}, {ipv4("127.0.0.2")}});
+        auto third = load_connect_counter(settings, connecter.pid(), ConnectFilter{{5555, 9}, {}});
+        connecter.run(30);
+        CHECK(seen(*first)[0] == 10);
+        CHECK(seen(*second)[0] == 10);
+        CHECK(seen(*third)[0] == 20);
+        // The first leaves: the others move up a place, and the filter follows them.
+        first.reset();
+        connecter.run(30);
+        CHECK(seen(*second)[0] == 20);
+        CHECK(seen(*third)[0] == 40);
     }
     SUBCASE("a stage that wants no connect never runs")
     {
@@ -434,7 +461,7 @@ TEST_CASE("hook dispatch: an open reaches the chain only when some stage wants i
         opener.run(40);
         CHECK(seen(*counter)[0] == 20); // /proc/self/stat and etc/hostname; not /etc, /tmp or "/"
     }
-    SUBCASE("a stage that says nothing opens the chain to every open")
+    SUBCASE("a stage that says nothing opens the chain to every open, and only its own stage")
     {
         Child opener(open_in_turn());
         auto filtered = load_open_counter(settings, opener.pid(), OpenFilter{O_WRONLY | O_RDWR, {}, false});
@@ -442,8 +469,25 @@ TEST_CASE("hook dispatch: an open reaches the chain only when some stage wants i
         CHECK(filter_text() == "every open from containers; every open from host tasks");
         opener.run(40);
         CHECK(seen(*silent)[0] == 50); // the "/" directory of each relative open too
+        CHECK(seen(*filtered)[0] == 10);
         silent.reset();
         CHECK(filter_text() == "flags 0x3 from containers; flags 0x3 from host tasks");
+    }
+    SUBCASE("an open runs the stages that asked for it, and passes over the others")
+    {
+        Child opener(open_in_turn());
+        auto proc = load_open_counter(settings, opener.pid(), OpenFilter{0, {"/proc/"}, false});
+        auto writes = load_open_counter(settings, opener.pid(), OpenFilter{O_WRONLY | O_RDWR, {}, false});
+        auto etc = load_open_counter(settings, opener.pid(), OpenFilter{0, {"/etc/"}, true});
+        opener.run(40);
+        CHECK(seen(*proc)[0] == 10);
+        CHECK(seen(*writes)[0] == 10);
+        CHECK(seen(*etc)[0] == 20); // /etc/hostname, and etc/hostname as an odd path
+        // The first leaves: the others move up a place, and the filter follows them.
+        proc.reset();
+        opener.run(40);
+        CHECK(seen(*writes)[0] == 20);
+        CHECK(seen(*etc)[0] == 40);
     }
     SUBCASE("a stage that wants no open never runs")
     {
