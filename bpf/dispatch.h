@@ -241,23 +241,6 @@ static __always_inline void vigil_call_execve(struct vigil_call *call, int dirfd
 }
 
 /*
- * Reads the path's first 8 bytes into call->head (fewer, NUL-padded, near the
- * end of a page), once per call; false if unreadable. A bool rather than a
- * pointer: `ok ? pointer : NULL` compiles to a pointer mask the verifier refuses.
- */
-static __always_inline bool vigil_call_head(struct vigil_call *call)
-{
-	if (!(call->flags & VIGIL_CALL_HEAD_READ)) {
-		call->flags |= VIGIL_CALL_HEAD_READ;
-		*(__u64 *)call->head = 0;
-		if (bpf_probe_read_user(call->head, sizeof(call->head), (const void *)call->user_path) == 0 ||
-		    bpf_probe_read_user_str(call->head, sizeof(call->head), (const void *)call->user_path) > 0)
-			call->flags |= VIGIL_CALL_HEAD_VALID;
-	}
-	return (call->flags & VIGIL_CALL_HEAD_VALID) != 0;
-}
-
-/*
  * Reads the path into call->path, once per call: the bytes read with the NUL
  * (VIGIL_CALL_PATH_SIZE for a longer path, cut there), or <= 0 if unreadable.
  */
@@ -271,6 +254,28 @@ static __always_inline long vigil_call_path(struct vigil_call *call)
 			(__s32)bpf_probe_read_user_str(call->path, sizeof(call->path), (const void *)call->user_path);
 	}
 	return call->path_size;
+}
+
+/*
+ * Puts the path's first 8 bytes in call->head (NUL-padded), once per call;
+ * false if unreadable. It reads the whole path (vigil_call_path): reading
+ * user memory costs about the same for 8 bytes as for a path, and most calls
+ * whose head some stage wants then need the path too, which would be a
+ * second read. A bool rather than a pointer: `ok ? pointer : NULL` compiles
+ * to a pointer mask the verifier refuses.
+ */
+static __always_inline bool vigil_call_head(struct vigil_call *call)
+{
+	if (!(call->flags & VIGIL_CALL_HEAD_READ)) {
+		call->flags |= VIGIL_CALL_HEAD_READ;
+		if (vigil_call_path(call) > 0) {
+			__builtin_memcpy(call->head, call->path, sizeof(call->head));
+			call->flags |= VIGIL_CALL_HEAD_VALID;
+		} else {
+			*(__u64 *)call->head = 0;
+		}
+	}
+	return (call->flags & VIGIL_CALL_HEAD_VALID) != 0;
 }
 
 /* Reads the connect address into call->endpoint, once per call; false unless IPv4 or IPv6. */
