@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """What the sensor adds to the hot syscalls it watches.
 
-Loops of one syscall (or one fork+exec) are timed under four configurations,
+Loops of one syscall (or one fork+exec) are timed under five configurations,
 alternated round by round because absolute times on a shared VM drift by tens
-of percent (the order of the four turns round by round):
+of percent (the order of the five turns round by round):
   none     no sensor
   empty    a sensor whose only programs are empty ones, one on each tracepoint
            the core's dispatcher uses (bench/empty_probe_plugin): the floor of
@@ -14,6 +14,10 @@ of percent (the order of the four turns round by round):
            a detector needs there (the connect address, a path's first bytes)
            and keep nothing: the floor of any design that looks at the
            argument, however its programs are arranged.
+  checker  the same programs, whose open and connect entries read the whole
+           path or the address, hash it and look the container's (cgroup,
+           hash) up in a hash map: the floor of any design that checks a call
+           against what the container is known to do (a behavioural profile).
   vigil    the sensor with every detector of the default plugin directory
 The loops:
   openat   bench/openat_loop: openat()+close() of a read-only file
@@ -28,8 +32,9 @@ And where they run:
 Printed per loop and place: the medians (and minima) of each configuration
 in ns per iteration; what each adds over none; the ratio added(vigil) /
 added(empty), by medians and by minima, against the target of at most 1.5x;
-and the reader's ratio added(reader) / added(empty), what reading the
-argument alone costs against the same target.
+the reader's ratio added(reader) / added(empty), what reading the argument
+alone costs against the same target; and the checker's, what checking it
+against a known set costs.
 
 Then, from the kernel's own statistics: in every sensor's round, once
 the timed runs are done, kernel.bpf_stats_enabled is set to 1 (and put back
@@ -65,7 +70,7 @@ LOOPS = {
     "execve": ("execve_loop", "fork+exec+wait"),
 }
 PLACES = ("host", "container")
-CONFIGURATIONS = ("none", "empty", "reader", "vigil")
+CONFIGURATIONS = ("none", "empty", "reader", "checker", "vigil")
 SENSORS = CONFIGURATIONS[1:]
 TARGET = 1.5  # added(vigil) / added(empty), PERFORMANCE.md
 # A program that runs less than this often per iteration is another process's (runc, the shell...).
@@ -158,9 +163,10 @@ class Benchmark:
                 sensor = None
                 if name == "empty":
                     sensor = Sensor(self.build, self.work / f"{name}-{round_number}", quiet, plugin_dir=empty_plugins)
-                elif name == "reader":
+                elif name in ("reader", "checker"):
+                    option = "read_arguments" if name == "reader" else "check_arguments"
                     sensor = Sensor(self.build, self.work / f"{name}-{round_number}",
-                                    {**quiet, "plugins": {"empty_probe": {"read_arguments": True}}},
+                                    {**quiet, "plugins": {"empty_probe": {option: True}}},
                                     plugin_dir=empty_plugins)
                 elif name == "vigil":
                     # --without: the detectors left out, to see what one of them adds.
@@ -240,6 +246,8 @@ class Benchmark:
                   f"{ratio(min_vigil, min_empty)} by minima")
             print(f"  added(reader) / added(empty), the floor of reading the argument: "
                   f"{ratio(added['reader'], added_empty)} by medians, {ratio(least['reader'], min_empty)} by minima")
+            print(f"  added(checker) / added(empty), the floor of checking it against a known set: "
+                  f"{ratio(added['checker'], added_empty)} by medians, {ratio(least['checker'], min_empty)} by minima")
             bpf = {}
             for name in SENSORS:
                 rounds = self.programs[(name, loop, place)]
@@ -281,15 +289,16 @@ class Benchmark:
             print(f"warning: BPF programs of another process were on the node in rounds "
                   f"{', '.join(map(str, disturbed))}: run again on a quiet node")
         print("ratio: added(vigil) / added(empty) by medians (by min: by minima); floor: added(reader) / added(empty),\n"
-              "what reading the argument alone adds")
+              "what reading the argument alone adds; check: added(checker) / added(empty), what checking it against\n"
+              "a known set adds (opens and connects; execve's checker only reads)")
         if self.arguments.bpf_stats:
-            print("bpf empty, reader, vigil: ns per iteration the sensor's programs ran (kernel statistics, medians);\n"
+            print("bpf empty, reader, checker, vigil: ns per iteration the sensor's programs ran (kernel statistics, medians);\n"
                   "bpf ratio: bpf vigil / bpf empty, the steady counterpart of the ratio (it leaves out what the\n"
                   "tracepoint itself costs per attached program)")
         header = (f"{'loop':<8} {'where':<10} {'none':>8} {'empty':>8} {'vigil':>8} {'+empty':>7} {'+reader':>7} "
-                  f"{'+vigil':>7} {'ratio':>7} {'by min':>7} {'floor':>7}")
+                  f"{'+check':>7} {'+vigil':>7} {'ratio':>7} {'by min':>7} {'floor':>7} {'check':>7}")
         if self.arguments.bpf_stats:
-            header += f" {'bpf empty':>10} {'reader':>7} {'vigil':>7} {'bpf ratio':>9}"
+            header += f" {'bpf empty':>10} {'reader':>7} {'checker':>7} {'vigil':>7} {'bpf ratio':>9}"
         print(header)
 
         def divided(numerator, denominator):
@@ -297,12 +306,12 @@ class Benchmark:
 
         for loop, place, medians, added, least, bpf in summary:
             line = (f"{loop:<8} {place:<10} {medians['none']:8.0f} {medians['empty']:8.0f} {medians['vigil']:8.0f} "
-                    f"{added['empty']:+7.0f} {added['reader']:+7.0f} {added['vigil']:+7.0f} "
+                    f"{added['empty']:+7.0f} {added['reader']:+7.0f} {added['checker']:+7.0f} {added['vigil']:+7.0f} "
                     f"{divided(added['vigil'], added['empty']):6.2f}x {divided(least['vigil'], least['empty']):6.2f}x "
-                    f"{divided(added['reader'], added['empty']):6.2f}x")
+                    f"{divided(added['reader'], added['empty']):6.2f}x {divided(added['checker'], added['empty']):6.2f}x")
             if self.arguments.bpf_stats:
-                empty, reader, vigil = (bpf.get(name, float("nan")) for name in SENSORS)
-                line += f" {empty:10.0f} {reader:7.0f} {vigil:7.0f} {divided(vigil, empty):8.2f}x"
+                empty, reader, checker, vigil = (bpf.get(name, float("nan")) for name in SENSORS)
+                line += f" {empty:10.0f} {reader:7.0f} {checker:7.0f} {vigil:7.0f} {divided(vigil, empty):8.2f}x"
             print(line)
 
 
