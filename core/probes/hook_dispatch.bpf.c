@@ -142,9 +142,10 @@ static __always_inline __u64 any_bit(__u64 bits)
 /*
  * The positions of the stages that want this open, of a chain of @length.
  * Nearly every open of a node is a read of an ordinary path no detector
- * looks at: it ends here at its flags, or at the path's first 8 bytes, read
- * once for every stage, instead of paying a tail call per stage; and one
- * that a single stage wants (a read under /etc/, say) runs that stage only.
+ * looks at: it ends here at its flags, or at the path's first 8 bytes (the
+ * path read once for every stage), instead of paying a tail call per
+ * stage; and one that a single stage wants (a read under /etc/, say) runs
+ * that stage only.
  */
 static __always_inline __u16 open_wanted(struct vigil_call *call, __u32 length)
 {
