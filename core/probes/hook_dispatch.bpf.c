@@ -332,7 +332,8 @@ static __always_inline void remember_dns_socket(struct vigil_call *call)
 	key = socket_key(call->fd);
 	if (call->endpoint.port == VIGIL_DNS_PORT)
 		bpf_map_update_elem(&vigil_dns_sockets, &key, &call->endpoint, BPF_ANY);
-	else
+	else if (bpf_map_lookup_elem(&vigil_dns_sockets, &key))
+		/* Looked up first: the kernel inlines a look-up, while a delete takes the bucket's lock. */
 		bpf_map_delete_elem(&vigil_dns_sockets, &key);
 }
 
